@@ -1,0 +1,227 @@
+//! Raw time shapes as written by log sources, before any zone or year is decided.
+//!
+//! Grammars return a [`RawTime`]; the `postmortem` crate's `normalize::clock` turns it into a UTC instant
+//! once it knows the year, the zone and the boot time that apply to the source. Nothing here allocates.
+
+/// A time as the source wrote it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RawTime {
+    /// The line carries no time of its own.
+    #[default]
+    None,
+    /// An absolute instant: the source wrote a zone, an offset or an epoch value.
+    Instant {
+        /// Nanoseconds since 1970-01-01T00:00:00Z.
+        unix_nanos: i64,
+    },
+    /// A wall-clock reading without zone (klog, syslog, journald `short`, capnslog).
+    Wall(WallTime),
+    /// Time since the kernel booted (`dmesg`), in nanoseconds.
+    SinceBoot {
+        /// Nanoseconds since boot.
+        nanos: u64,
+    },
+}
+
+/// A calendar date and time of day without zone. `year == 0` means the source did not write a year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub struct WallTime {
+    /// Year, or 0 when unknown (klog, syslog, journald `short`).
+    pub year: u16,
+    /// Month 1-12.
+    pub month: u8,
+    /// Day of month 1-31.
+    pub day: u8,
+    /// Hour 0-23.
+    pub hour: u8,
+    /// Minute 0-59.
+    pub minute: u8,
+    /// Second 0-60 (a leap second is kept as written).
+    pub second: u8,
+    /// Fraction of the second in nanoseconds.
+    pub nanos: u32,
+}
+
+impl WallTime {
+    /// Seconds since midnight.
+    pub fn seconds_of_day(&self) -> u32 {
+        self.hour as u32 * 3600 + self.minute as u32 * 60 + self.second as u32
+    }
+
+    /// Nanoseconds since 1970-01-01 if this wall reading were UTC in `year`.
+    pub fn unix_nanos_in(&self, year: i32) -> i64 {
+        let days = days_from_civil(year, self.month as u32, self.day as u32);
+        (days * 86_400 + self.seconds_of_day() as i64) * 1_000_000_000 + self.nanos as i64
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y } as i64;
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses exactly `n` ASCII digits at the start of `b`.
+#[inline]
+pub fn digits(b: &[u8], n: usize) -> Option<u32> {
+    if b.len() < n {
+        return None;
+    }
+    let mut v = 0u32;
+    for &c in &b[..n] {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + d as u32;
+    }
+    Some(v)
+}
+
+/// Parses a fraction `.ddddddddd` (1 to 9 digits, more are read and ignored) at the start of `b`.
+/// Returns nanoseconds and the bytes consumed, `(0, 0)` when `b` does not start with `.` or `,` and a digit.
+#[inline]
+pub fn fraction(b: &[u8]) -> (u32, usize) {
+    if b.len() < 2 || !(b[0] == b'.' || b[0] == b',') || !b[1].is_ascii_digit() {
+        return (0, 0);
+    }
+    let mut nanos = 0u32;
+    let mut i = 1;
+    let mut scale = 100_000_000u32;
+    while i < b.len() && b[i].is_ascii_digit() {
+        nanos += (b[i] - b'0') as u32 * scale;
+        scale /= 10;
+        i += 1;
+    }
+    (nanos, i)
+}
+
+/// Parses `hh:mm:ss` at the start of `b`.
+#[inline]
+pub fn hms(b: &[u8]) -> Option<(u8, u8, u8)> {
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let h = digits(b, 2)?;
+    let m = digits(&b[3..], 2)?;
+    let s = digits(&b[6..], 2)?;
+    (h < 24 && m < 60 && s <= 60).then_some((h as u8, m as u8, s as u8))
+}
+
+/// English three-letter month abbreviation (any case) to 1-12.
+#[inline]
+pub fn month_abbrev(b: &[u8]) -> Option<u8> {
+    if b.len() < 3 {
+        return None;
+    }
+    let k = [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase(), b[2].to_ascii_lowercase()];
+    Some(match &k {
+        b"jan" => 1,
+        b"feb" => 2,
+        b"mar" => 3,
+        b"apr" => 4,
+        b"may" => 5,
+        b"jun" => 6,
+        b"jul" => 7,
+        b"aug" => 8,
+        b"sep" => 9,
+        b"oct" => 10,
+        b"nov" => 11,
+        b"dec" => 12,
+        _ => return None,
+    })
+}
+
+/// Parses an RFC 3339 / ISO 8601 date-time at the start of `b`:
+/// `YYYY-MM-DD(T| )hh:mm:ss[.f{0,9}][Z|±hh:mm|±hhmm|±hh]`.
+///
+/// With a zone or offset it gives [`RawTime::Instant`]; without one a [`RawTime::Wall`] with the year.
+/// Returns the time and the number of bytes consumed.
+pub fn rfc3339(b: &[u8]) -> Option<(RawTime, usize)> {
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
+        return None;
+    }
+    let year = digits(b, 4)?;
+    let month = digits(&b[5..], 2)?;
+    let day = digits(&b[8..], 2)?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (hour, minute, second) = hms(&b[11..])?;
+    let (nanos, flen) = fraction(&b[19..]);
+    let mut i = 19 + flen;
+    let wall = WallTime { year: year as u16, month: month as u8, day: day as u8, hour, minute, second, nanos };
+    let offset_secs: Option<i64> = match b.get(i) {
+        Some(b'Z') | Some(b'z') => {
+            i += 1;
+            Some(0)
+        }
+        Some(&s @ (b'+' | b'-')) => {
+            let rest = &b[i + 1..];
+            let hh = digits(rest, 2)? as i64;
+            let (mm, used) = if rest.len() >= 5 && rest[2] == b':' {
+                (digits(&rest[3..], 2)? as i64, 5)
+            } else if let Some(mm) = digits(&rest[2..], 2) {
+                (mm as i64, 4)
+            } else {
+                (0, 2)
+            };
+            i += 1 + used;
+            let off = hh * 3600 + mm * 60;
+            Some(if s == b'-' { -off } else { off })
+        }
+        _ => None,
+    };
+    let t = match offset_secs {
+        Some(off) => RawTime::Instant { unix_nanos: wall.unix_nanos_in(year as i32) - off * 1_000_000_000 },
+        None => RawTime::Wall(wall),
+    };
+    Some((t, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_variants() {
+        // containerd CRI, 9 digits, Z
+        let (t, n) = rfc3339(b"2020-12-07T15:32:38.994574754Z stdout P x").unwrap();
+        assert_eq!(n, 30);
+        assert_eq!(t, RawTime::Instant { unix_nanos: 1_607_355_158_994_574_754 });
+        // CRI-O +00:00
+        let (t, _) = rfc3339(b"2020-01-26T03:17:29.346494690+00:00 stderr F").unwrap();
+        assert_eq!(t, RawTime::Instant { unix_nanos: 1_580_008_649_346_494_690 });
+        // etcd zap trimmed micros with +0800 (no colon)
+        let (t, n) = rfc3339(b"2024-04-22T17:18:03.21385+0800\"").unwrap();
+        assert_eq!(n, 30);
+        assert_eq!(t, RawTime::Instant { unix_nanos: 1_713_777_483_213_850_000 });
+        // -0700
+        let (t, _) = rfc3339(b"2022-03-13T17:21:30.783-0700").unwrap();
+        assert_eq!(t, RawTime::Instant { unix_nanos: 1_647_217_290_783_000_000 });
+        // no fraction
+        let (t, _) = rfc3339(b"2015-04-14T20:38:09Z").unwrap();
+        assert_eq!(t, RawTime::Instant { unix_nanos: 1_429_043_889_000_000_000 });
+        // capnslog: space separator, no zone -> wall with year
+        let (t, n) = rfc3339(b"2018-10-11 08:36:19.724999 W | etcdserver: x").unwrap();
+        assert_eq!(n, 26);
+        match t {
+            RawTime::Wall(w) => assert_eq!((w.year, w.month, w.day, w.hour, w.nanos), (2018, 10, 11, 8, 724_999_000)),
+            other => panic!("{other:?}"),
+        }
+        assert!(rfc3339(b"2018-13-11 08:36:19").is_none());
+        assert!(rfc3339(b"I0313 16:02:43.934473").is_none());
+    }
+
+    #[test]
+    fn civil_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(2024, 2, 29), 19_782);
+    }
+}

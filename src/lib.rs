@@ -1,0 +1,1 @@
+//! postmortem: offline Kubernetes incident analyzer (library part).
