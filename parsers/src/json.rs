@@ -65,7 +65,10 @@ pub fn looks_like_object(line: &[u8]) -> bool {
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
     let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &b[start..end]
 }
 
@@ -87,7 +90,10 @@ mod tests {
     #[test]
     fn rejects_non_objects_and_truncated_lines() {
         assert!(!for_each_field(b"[1,2]", |_, _| {}));
-        assert!(!for_each_field(br#"{"level":"warn","ts":"2020-06-30T01:17:40.457Z","msg":"apply req"#, |_, _| {}));
+        assert!(!for_each_field(
+            br#"{"level":"warn","ts":"2020-06-30T01:17:40.457Z","msg":"apply req"#,
+            |_, _| {}
+        ));
         assert!(!for_each_field(b"{} trailing", |_, _| {}));
     }
 

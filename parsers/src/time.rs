@@ -119,7 +119,11 @@ pub fn month_abbrev(b: &[u8]) -> Option<u8> {
     if b.len() < 3 {
         return None;
     }
-    let k = [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase(), b[2].to_ascii_lowercase()];
+    let k = [
+        b[0].to_ascii_lowercase(),
+        b[1].to_ascii_lowercase(),
+        b[2].to_ascii_lowercase(),
+    ];
     Some(match &k {
         b"jan" => 1,
         b"feb" => 2,
@@ -155,7 +159,15 @@ pub fn rfc3339(b: &[u8]) -> Option<(RawTime, usize)> {
     let (hour, minute, second) = hms(&b[11..])?;
     let (nanos, flen) = fraction(&b[19..]);
     let mut i = 19 + flen;
-    let wall = WallTime { year: year as u16, month: month as u8, day: day as u8, hour, minute, second, nanos };
+    let wall = WallTime {
+        year: year as u16,
+        month: month as u8,
+        day: day as u8,
+        hour,
+        minute,
+        second,
+        nanos,
+    };
     let offset_secs: Option<i64> = match b.get(i) {
         Some(b'Z') | Some(b'z') => {
             i += 1;
@@ -178,7 +190,9 @@ pub fn rfc3339(b: &[u8]) -> Option<(RawTime, usize)> {
         _ => None,
     };
     let t = match offset_secs {
-        Some(off) => RawTime::Instant { unix_nanos: wall.unix_nanos_in(year as i32) - off * 1_000_000_000 },
+        Some(off) => RawTime::Instant {
+            unix_nanos: wall.unix_nanos_in(year as i32) - off * 1_000_000_000,
+        },
         None => RawTime::Wall(wall),
     };
     Some((t, i))
@@ -193,25 +207,53 @@ mod tests {
         // containerd CRI, 9 digits, Z
         let (t, n) = rfc3339(b"2020-12-07T15:32:38.994574754Z stdout P x").unwrap();
         assert_eq!(n, 30);
-        assert_eq!(t, RawTime::Instant { unix_nanos: 1_607_355_158_994_574_754 });
+        assert_eq!(
+            t,
+            RawTime::Instant {
+                unix_nanos: 1_607_355_158_994_574_754
+            }
+        );
         // CRI-O +00:00
         let (t, _) = rfc3339(b"2020-01-26T03:17:29.346494690+00:00 stderr F").unwrap();
-        assert_eq!(t, RawTime::Instant { unix_nanos: 1_580_008_649_346_494_690 });
+        assert_eq!(
+            t,
+            RawTime::Instant {
+                unix_nanos: 1_580_008_649_346_494_690
+            }
+        );
         // etcd zap trimmed micros with +0800 (no colon)
         let (t, n) = rfc3339(b"2024-04-22T17:18:03.21385+0800\"").unwrap();
         assert_eq!(n, 30);
-        assert_eq!(t, RawTime::Instant { unix_nanos: 1_713_777_483_213_850_000 });
+        assert_eq!(
+            t,
+            RawTime::Instant {
+                unix_nanos: 1_713_777_483_213_850_000
+            }
+        );
         // -0700
         let (t, _) = rfc3339(b"2022-03-13T17:21:30.783-0700").unwrap();
-        assert_eq!(t, RawTime::Instant { unix_nanos: 1_647_217_290_783_000_000 });
+        assert_eq!(
+            t,
+            RawTime::Instant {
+                unix_nanos: 1_647_217_290_783_000_000
+            }
+        );
         // no fraction
         let (t, _) = rfc3339(b"2015-04-14T20:38:09Z").unwrap();
-        assert_eq!(t, RawTime::Instant { unix_nanos: 1_429_043_889_000_000_000 });
+        assert_eq!(
+            t,
+            RawTime::Instant {
+                unix_nanos: 1_429_043_889_000_000_000
+            }
+        );
         // capnslog: space separator, no zone -> wall with year
         let (t, n) = rfc3339(b"2018-10-11 08:36:19.724999 W | etcdserver: x").unwrap();
         assert_eq!(n, 26);
         match t {
-            RawTime::Wall(w) => assert_eq!((w.year, w.month, w.day, w.hour, w.nanos), (2018, 10, 11, 8, 724_999_000)),
+            RawTime::Wall(w) => assert_eq!(
+                (w.year, w.month, w.day, w.hour, w.nanos),
+                (2018, 10, 11, 8, 724_999_000)
+            ),
             other => panic!("{other:?}"),
         }
         assert!(rfc3339(b"2018-13-11 08:36:19").is_none());
