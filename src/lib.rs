@@ -1,1 +1,2 @@
-//! postmortem: offline Kubernetes incident analyzer (library part).
+//! postmortem: offline Kubernetes incident analyzer (being assembled).
+pub mod ingest;

@@ -1,1 +1,184 @@
-fn main() {}
+//! `postmortem` command line: argument parsing and exit codes only; the work is in the library.
+
+use clap::{Parser, Subcommand};
+use postmortem::analysis::{self, Options};
+use postmortem::normalize::clock::ZoneRules;
+use postmortem::report::{self, OutputFormat};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code: analysis done.
+const EXIT_OK: u8 = 0;
+/// Exit code: usage error, nothing readable in the inputs, or the report could not be written.
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "postmortem", version, about = "Offline Kubernetes incident analyzer", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read logs and dumps, print one merged UTC timeline (and findings).
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(clap::Args)]
+struct AnalyzeArgs {
+    /// Folders, files, .gz files and tar archives to read (never modified).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "md")]
+    format: OutputFormat,
+    /// Write the report to FILE instead of standard output (never inside an input folder).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Keep timeline rows that end at or after T (RFC 3339, or `YYYY-MM-DD[ HH:MM[:SS]]` in UTC).
+    #[arg(long, value_name = "T")]
+    since: Option<String>,
+    /// Keep timeline rows that start at or before T.
+    #[arg(long, value_name = "T")]
+    until: Option<String>,
+    /// Zone of sources that write wall clocks without zone: `Europe/Berlin`, `+02:00`, or per node / path
+    /// prefix `node-3=Europe/Berlin` (repeatable). Default UTC.
+    #[arg(long, value_name = "ZONE")]
+    tz: Vec<String>,
+    /// Year for yearless sources that have no other anchor (klog preamble, dated sources, file mtime).
+    #[arg(long, value_name = "Y")]
+    year: Option<i32>,
+    /// No progress bar, no summary on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    match cli.command {
+        Command::Analyze(args) => match analyze(args) {
+            Ok(()) => ExitCode::from(EXIT_OK),
+            Err(msg) => {
+                eprintln!("postmortem: {msg}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+    }
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<(), String> {
+    let mut zones = ZoneRules::default();
+    for z in &args.tz {
+        zones.add(z).map_err(|e| format!("--tz {z}: {e}"))?;
+    }
+    let since = args.since.as_deref().map(parse_time).transpose().map_err(|e| format!("--since: {e}"))?;
+    let until = args.until.as_deref().map(parse_time).transpose().map_err(|e| format!("--until: {e}"))?;
+    for p in &args.paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(format!("{}: no such file or folder", p.display()));
+        }
+    }
+    if let Some(out) = &args.output {
+        refuse_inside_inputs(out, &args.paths)?;
+    }
+    let opts = Options {
+        inputs: args.paths.clone(),
+        zones,
+        year: args.year,
+        since,
+        until,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let started = std::time::Instant::now();
+    let a = analysis::analyze(&opts).map_err(|e| e.to_string())?;
+    let color = args.output.is_none()
+        && args.format == OutputFormat::Text
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let mut w = BufWriter::new(file);
+            report::render(&a, args.format, false, &mut w)
+                .and_then(|_| w.flush())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            match report::render(&a, args.format, color, &mut w).and_then(|_| w.flush()) {
+                Ok(()) => {}
+                // A closed pipe (`| head`) is the reader's choice, not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(format!("cannot write the report: {e}")),
+            }
+        }
+    }
+    if !args.quiet {
+        let t = &a.totals;
+        eprintln!(
+            "postmortem: {} sources, {} lines ({} not recognised), {} timeline rows, {} findings in {:.2?}",
+            t.sources,
+            t.lines,
+            t.skipped_lines,
+            a.timeline.len(),
+            a.findings.len(),
+            started.elapsed()
+        );
+    }
+    Ok(())
+}
+
+/// Nothing is ever written inside the input.
+fn refuse_inside_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), String> {
+    let out_abs = absolute_parent(out);
+    for i in inputs {
+        let Ok(input) = std::fs::canonicalize(i) else { continue };
+        let inside = out_abs.as_ref().is_some_and(|o| o.starts_with(&input) || *o == input);
+        if inside {
+            return Err(format!(
+                "refusing to write {} inside the input {} (postmortem never writes inside what it analyzes)",
+                out.display(),
+                i.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The canonical path `out` would have (its parent canonicalized, the file name appended).
+fn absolute_parent(out: &Path) -> Option<PathBuf> {
+    if let Ok(c) = std::fs::canonicalize(out) {
+        return Some(c);
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(out.file_name()?))
+}
+
+/// RFC 3339, or `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DDTHH:MM:SS` taken as UTC.
+fn parse_time(s: &str) -> Result<i64, String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return t.timestamp_nanos_opt().ok_or_else(|| "out of range".to_string());
+    }
+    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, f) {
+            return t.and_utc().timestamp_nanos_opt().ok_or_else(|| "out of range".to_string());
+        }
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let t = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+        return t.and_utc().timestamp_nanos_opt().ok_or_else(|| "out of range".to_string());
+    }
+    Err(format!("`{s}` is not a time (use RFC 3339 such as 2023-03-13T16:00:00Z, or 2023-03-13 16:00)"))
+}

@@ -104,7 +104,7 @@ mod tests {
         for_each_field(line, |_, v| vals.push(v));
         assert_eq!(string_body(vals[0]), Some(&b"1575493164234181"[..]));
         assert_eq!(number(vals[0]), Some(1_575_493_164_234_181.0));
-        assert_eq!(number(vals[2]), Some(1_616_398_324_656.7524));
+        assert_eq!(number(vals[2]), Some(1_616_398_324_656.752_4));
         assert_eq!(string_body(vals[2]), None);
     }
 }

@@ -1,1 +1,263 @@
-//! (being written)
+//! One physical line in, one [`Line`] out: finds the envelope, peels nested formats, reconciles their times.
+//!
+//! A file's sniffed format is only a hint tried first; every line is self-describing, so mixed files (k3s
+//! journals carrying klog, zap JSON and logrus; minikube sections) parse line by line.
+
+use crate::record::{Escape, Format, Line, Meta, Record, Severity};
+use crate::time::RawTime;
+use crate::{cri, escape, etcd, journald, kernel, klog, logrus, syslog};
+
+/// Reusable buffers for the lines whose body must be decoded before it can be parsed
+/// (journal byte-array messages, JSON-escaped container log bodies). Allocate once per chunk.
+#[derive(Default, Debug)]
+pub struct Scratch {
+    decoded: Vec<u8>,
+    unescaped: Vec<u8>,
+}
+
+/// Formats that wrap another line (their message is parsed again).
+pub fn is_envelope(f: Format) -> bool {
+    matches!(
+        f,
+        Format::JournaldShort
+            | Format::JournaldIso
+            | Format::JournaldUnix
+            | Format::JournalJson
+            | Format::JournalExport
+            | Format::Syslog
+            | Format::Cri
+            | Format::DockerJson
+            | Format::Timestamped
+    )
+}
+
+/// Parses one line (without its `\n`). `hint` is the file's sniffed format, tried first.
+pub fn parse<'a>(line: &'a [u8], hint: Format, scratch: &'a mut Scratch) -> Line<'a> {
+    let line = strip_cr(line);
+    if line.iter().all(|c| c.is_ascii_whitespace()) {
+        return Line::Blank;
+    }
+    let Scratch { decoded, unescaped } = scratch;
+    decoded.clear();
+    unescaped.clear();
+    if let Some(meta) = meta_line(line) {
+        return Line::Meta(meta);
+    }
+    let outer = match parse_hinted(line, hint, decoded) {
+        Some(r) => r,
+        None => match parse_outer(line, decoded) {
+            Some(r) => r,
+            None if is_continuation(line) => return Line::Continuation(line),
+            None => return Line::Unparsed,
+        },
+    };
+    if !outer.layers.outer().is_some_and(is_envelope) {
+        return Line::Record(outer);
+    }
+    // The envelope's body: decode it when escaped, then try the inner grammars.
+    let mut envelope = outer;
+    if outer.escape != Escape::None && escape::needs_unescape(outer.escape, outer.message) {
+        escape::unescape(outer.escape, outer.message, unescaped);
+        envelope.message = unescaped.as_slice();
+        envelope.escape = Escape::None;
+    }
+    let body = envelope.message;
+    let container = matches!(outer.layers.outer(), Some(Format::Cri | Format::DockerJson));
+    if !body.is_empty() && !container && is_continuation(body) && !is_kernel(&envelope) {
+        // journald gives each line of a multi-line message its own prefix (`kube-apiserver: Trace[…]: …`).
+        return Line::Continuation(body);
+    }
+    Line::Record(refine(envelope))
+}
+
+/// Parses the body of an envelope record (its `message`, already decoded) with the inner grammars and merges
+/// the two; returns the envelope unchanged when no inner grammar accepts the body.
+pub fn refine(envelope: Record<'_>) -> Record<'_> {
+    let body = envelope.message;
+    if body.is_empty() || envelope.escape != Escape::None {
+        return envelope;
+    }
+    if is_kernel(&envelope) {
+        let mut r = envelope;
+        if let Some((nanos, rest)) = kernel::boot_stamp(body) {
+            r.message = rest;
+            r.layers.push(Format::Dmesg);
+            r.boot = Some(nanos);
+        }
+        return r;
+    }
+    match parse_inner(body) {
+        Some(inner) => merge(envelope, inner),
+        None => envelope,
+    }
+}
+
+fn is_kernel(r: &Record<'_>) -> bool {
+    r.ident == Some(b"kernel")
+}
+
+fn strip_cr(line: &[u8]) -> &[u8] {
+    match line.last() {
+        Some(b'\r') => &line[..line.len() - 1],
+        _ => line,
+    }
+}
+
+fn meta_line(line: &[u8]) -> Option<Meta<'_>> {
+    match line[0] {
+        b'-' => journald::parse_decoration(line),
+        b'L' | b'R' | b'B' => klog::parse_preamble(line),
+        b'=' => section(line),
+        _ => None,
+    }
+}
+
+/// minikube `==> kube-apiserver ["3221ad23c91d"] <==` and cluster-info dump
+/// `==== START logs for container X of pod ns/p ====` / `==== END logs … ====`.
+fn section(line: &[u8]) -> Option<Meta<'_>> {
+    if let Some(rest) = line.strip_prefix(b"==> ") {
+        let inner = rest.strip_suffix(b" <==")?;
+        let name = inner.split(|&c| c == b' ').next().unwrap_or(inner);
+        return Some(Meta::Section(name));
+    }
+    let rest = line.strip_prefix(b"==== ")?.strip_suffix(b" ====")?;
+    if let Some(r) = rest.strip_prefix(b"START logs for container ") {
+        return Some(Meta::Section(r));
+    }
+    rest.starts_with(b"END logs for container ").then_some(Meta::SectionEnd)
+}
+
+fn parse_hinted<'a>(line: &'a [u8], hint: Format, decoded: &'a mut Vec<u8>) -> Option<Record<'a>> {
+    match hint {
+        Format::Klog => klog::parse(line),
+        Format::KubeJson => klog::parse_json(line),
+        Format::JournaldShort | Format::Syslog => syslog::parse(line),
+        Format::JournaldIso => syslog::parse_rfc3339(line),
+        Format::JournaldUnix => journald::parse_unix(line),
+        Format::JournalJson => journald::parse_json(line, decoded),
+        Format::Logrus => logrus::parse(line),
+        Format::LogrusJson => logrus::parse_json(line),
+        Format::Capnslog => etcd::parse_capnslog(line),
+        Format::ZapJson => etcd::parse_zap(line),
+        Format::GoLog => etcd::parse_golog(line),
+        Format::Cri => cri::parse(line),
+        Format::DockerJson => cri::parse_docker_json(line),
+        Format::Dmesg | Format::DmesgCtime => kernel::parse_dmesg(line),
+        Format::Timestamped => cri::parse_timestamped(line),
+        Format::JournalExport | Format::Text => None,
+    }
+}
+
+/// Finds the outermost grammar of a line by its first bytes.
+fn parse_outer<'a>(line: &'a [u8], decoded: &'a mut Vec<u8>) -> Option<Record<'a>> {
+    let b0 = line[0];
+    match b0 {
+        b'{' => {
+            if memchr::memmem::find(line, b"\"__REALTIME_TIMESTAMP\"").is_some() {
+                return journald::parse_json(line, decoded);
+            }
+            if line.starts_with(b"{\"log\":") {
+                return cri::parse_docker_json(line);
+            }
+            klog::parse_json(line).or_else(|| etcd::parse_zap(line)).or_else(|| logrus::parse_json(line))
+        }
+        b'0'..=b'9' => {
+            if line.len() > 10 && line[4] == b'-' {
+                if line[10] == b' ' {
+                    etcd::parse_capnslog(line).or_else(|| cri::parse_timestamped(line))
+                } else {
+                    cri::parse(line)
+                        .or_else(|| syslog::parse_rfc3339(line))
+                        .or_else(|| cri::parse_timestamped(line))
+                }
+            } else if line.len() > 10 && line[4] == b'/' {
+                etcd::parse_golog(line)
+            } else {
+                journald::parse_unix(line).or_else(|| syslog::parse(line))
+            }
+        }
+        b'I' | b'W' | b'E' | b'F' if line.get(1).is_some_and(u8::is_ascii_digit) => klog::parse(line),
+        b'[' | b'<' => kernel::parse_dmesg(line),
+        b't' | b'l' if line.starts_with(b"time=") || line.starts_with(b"level=") => logrus::parse(line),
+        b if b.is_ascii_alphabetic() || b >= 0x80 => syslog::parse(line),
+        _ => None,
+    }
+}
+
+/// Grammars that may sit inside an envelope.
+fn parse_inner(body: &[u8]) -> Option<Record<'_>> {
+    match body[0] {
+        b'I' | b'W' | b'E' | b'F' if body.get(1).is_some_and(u8::is_ascii_digit) => klog::parse(body),
+        b'{' => klog::parse_json(body).or_else(|| etcd::parse_zap(body)).or_else(|| logrus::parse_json(body)),
+        b't' | b'l' => logrus::parse(body),
+        b'0'..=b'9' if body.len() > 10 && body[4] == b'-' => etcd::parse_capnslog(body),
+        b'0'..=b'9' if body.len() > 10 && body[4] == b'/' => etcd::parse_golog(body),
+        _ => None,
+    }
+}
+
+/// Combines an envelope and the record found in its body.
+fn merge<'a>(outer: Record<'a>, inner: Record<'a>) -> Record<'a> {
+    let mut layers = outer.layers;
+    for f in inner.layers.iter() {
+        layers.push(f);
+    }
+    Record {
+        time: reconcile(outer.time, inner.time),
+        severity: if inner.severity != Severity::Unknown { inner.severity } else { outer.severity },
+        host: outer.host,
+        ident: outer.ident.or(inner.ident),
+        pid: outer.pid.or(inner.pid),
+        caller: inner.caller,
+        message: inner.message,
+        escape: inner.escape,
+        fields: inner.fields,
+        layers,
+        partial: outer.partial,
+        boot: outer.boot,
+    }
+}
+
+/// Chooses the time of a line that carries two.
+///
+/// An envelope instant (CRI, docker, journal JSON, short-iso) is exact and wins over an inner wall reading.
+/// An inner instant (zap JSON inside journald `short`) wins over a zoneless envelope. Two wall readings that
+/// agree to within 2 s take the inner one (klog has microseconds, `short` has seconds; capnslog has the year);
+/// when they disagree (a host zone that differs from the process zone) the envelope's wall clock is kept, since
+/// `--tz` speaks of the host.
+pub fn reconcile(outer: RawTime, inner: RawTime) -> RawTime {
+    match (outer, inner) {
+        (RawTime::None, t) | (t, RawTime::None) => t,
+        (RawTime::Instant { .. }, _) => outer,
+        (RawTime::Wall(_), RawTime::Instant { .. }) => inner,
+        (RawTime::Wall(o), RawTime::Wall(i)) => {
+            let same_day = o.month == i.month && o.day == i.day;
+            let diff = (o.seconds_of_day() as i64 - i.seconds_of_day() as i64).abs();
+            if same_day && diff <= 2 {
+                let mut t = i;
+                if t.year == 0 {
+                    t.year = o.year;
+                }
+                RawTime::Wall(t)
+            } else {
+                outer
+            }
+        }
+        _ => outer,
+    }
+}
+
+/// Header-less lines that continue the record before them: indented lines, `Trace[…]` steps, Go stack traces,
+/// klog ` >` block ends.
+pub fn is_continuation(line: &[u8]) -> bool {
+    match line.first() {
+        Some(b' ') | Some(b'\t') => true,
+        Some(b'T') => line.starts_with(b"Trace["),
+        Some(b'g') => line.starts_with(b"goroutine "),
+        Some(b'c') => line.starts_with(b"created by "),
+        Some(b'p') => line.starts_with(b"panic: "),
+        Some(b'S') => line.starts_with(b"SIGABRT") || line.starts_with(b"SIGSEGV"),
+        Some(b'P') => line.starts_with(b"PC="),
+        _ => false,
+    }
+}

@@ -226,6 +226,9 @@ pub struct Record<'a> {
     pub layers: Layers,
     /// CRI `P` tag or docker json-file chunk without trailing newline: the next line continues this one.
     pub partial: bool,
+    /// Kernel time since boot in nanoseconds, when a line carries it beside a wall time
+    /// (`kernel: [12345.678901] …` under journald or syslog): lets a node's boot time be learned.
+    pub boot: Option<u64>,
 }
 
 /// Lines that carry information about the file rather than a record.

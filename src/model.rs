@@ -1,0 +1,189 @@
+//! The result of one analysis, as every report renders it and as the JSON output documents it.
+//!
+//! Renderers only read this; nothing here computes.
+
+use crate::signals::SignalKind;
+use serde::{Serialize, Serializer};
+
+/// JSON output version; bumped on a breaking change of this structure.
+pub const VERSION: u32 = 1;
+
+/// One analysis.
+#[derive(Debug, Serialize)]
+pub struct Analysis {
+    /// Output format version.
+    pub version: u32,
+    /// Every source read or skipped, sorted by path.
+    pub inputs: Vec<Input>,
+    /// The merged timeline, in time order (stable for equal times: source path, then line).
+    pub timeline: Vec<TimelineRow>,
+    /// Incident findings (none until detectors run).
+    pub findings: Vec<Finding>,
+    /// Totals over all inputs.
+    pub totals: Totals,
+}
+
+/// A source, with what was read of it and how its time was decided.
+#[derive(Debug, Serialize)]
+pub struct Input {
+    /// Path relative to the analyzed root (`bundle.tar.gz!/inner/path` inside archives).
+    pub path: String,
+    /// Format, outer first (`journald-short>klog`), or `unreadable` / `binary` / `empty`.
+    pub format: String,
+    /// Node the source belongs to, when known.
+    pub node: Option<String>,
+    /// Component (kubelet, dockerd, etcd, ...), when known.
+    pub component: Option<String>,
+    /// Physical lines.
+    pub lines: u64,
+    /// Lines read as records, continuation lines and preamble/banner lines.
+    pub parsed: u64,
+    /// Lines no grammar accepts (counted, reported in `problems`).
+    pub skipped: u64,
+    /// Earliest record time.
+    #[serde(serialize_with = "ser_time")]
+    pub first: Option<i64>,
+    /// Latest record time.
+    #[serde(serialize_with = "ser_time")]
+    pub last: Option<i64>,
+    /// How the source's times were turned into UTC.
+    pub time_basis: String,
+    /// What could not be read or parsed, in plain words.
+    pub problems: Vec<String>,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Records by level.
+    pub levels: Levels,
+}
+
+/// Records by level.
+#[derive(Debug, Default, Serialize)]
+pub struct Levels {
+    /// Critical/fatal.
+    pub critical: u64,
+    /// Errors.
+    pub error: u64,
+    /// Warnings.
+    pub warning: u64,
+    /// Info, notice, debug, trace.
+    pub info: u64,
+    /// No level marker.
+    pub unknown: u64,
+}
+
+/// Where a row comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRef {
+    /// Input path.
+    pub path: String,
+    /// 1-based line of the first occurrence.
+    pub line: u64,
+}
+
+/// One row of the merged timeline: a record, or repeats of one template collapsed.
+#[derive(Debug, Serialize)]
+pub struct TimelineRow {
+    /// UTC time of the first occurrence (null when it could not be placed).
+    #[serde(serialize_with = "ser_time")]
+    pub at: Option<i64>,
+    /// ± seconds of `at` (0 exact; null when unknown, e.g. a boot time estimated from a file mtime).
+    pub approx_s: Option<f64>,
+    /// Node.
+    pub node: Option<String>,
+    /// Component.
+    pub component: Option<String>,
+    /// Object the line names (`pod/<ns>/<name>[:<container>]`, `node/<name>`, `webhook/<name>`, ...).
+    pub object: Option<String>,
+    /// Level.
+    pub severity: &'static str,
+    /// Message of the first occurrence.
+    pub message: String,
+    /// Occurrences collapsed into this row.
+    pub count: u64,
+    /// UTC time of the last occurrence.
+    #[serde(serialize_with = "ser_time")]
+    pub last_at: Option<i64>,
+    /// First occurrence.
+    pub source: SourceRef,
+    /// Signal the message carries.
+    pub signal: Option<SignalKind>,
+    /// The line had no time of its own and took the previous record's.
+    pub time_inherited: bool,
+}
+
+/// A named incident pattern (filled by detectors).
+#[derive(Debug, Serialize)]
+pub struct Finding {
+    /// Stable pattern id.
+    pub id: String,
+    /// info / warning / critical.
+    pub severity: String,
+    /// One-line title.
+    pub title: String,
+    /// Window start.
+    #[serde(serialize_with = "ser_time")]
+    pub start: Option<i64>,
+    /// Window end.
+    #[serde(serialize_with = "ser_time")]
+    pub end: Option<i64>,
+    /// Subjects (node, pod, container, Job, webhook, ...).
+    pub subjects: Vec<String>,
+    /// Measured numbers.
+    pub measured: serde_json::Map<String, serde_json::Value>,
+    /// Evidence lines.
+    pub evidence: Vec<SourceRef>,
+    /// Explanation in plain words.
+    pub explanation: String,
+    /// What to do.
+    pub remediation: String,
+    /// Ids of findings that cause this one.
+    pub caused_by: Vec<String>,
+}
+
+/// Totals over all inputs.
+#[derive(Debug, Default, Serialize)]
+pub struct Totals {
+    /// Sources read.
+    pub sources: u64,
+    /// Sources skipped or unreadable.
+    pub skipped_sources: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Physical lines.
+    pub lines: u64,
+    /// Parsed lines.
+    pub parsed: u64,
+    /// Lines no grammar accepts.
+    pub skipped_lines: u64,
+    /// Occurrences behind the timeline rows.
+    pub kept: u64,
+}
+
+/// RFC 3339 UTC with as many fractional digits as needed (`2023-03-13T16:02:43.934473Z`).
+pub fn format_time(ns: i64) -> String {
+    let secs = ns.div_euclid(1_000_000_000);
+    let nanos = ns.rem_euclid(1_000_000_000) as u32;
+    match chrono::DateTime::from_timestamp(secs, nanos) {
+        Some(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        None => format!("@{ns}ns"),
+    }
+}
+
+fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(ns) => s.serialize_str(&format_time(*ns)),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        assert_eq!(format_time(1_607_355_158_994_574_754), "2020-12-07T15:32:38.994574754Z");
+        assert_eq!(format_time(1_429_043_889_000_000_000), "2015-04-14T20:38:09Z");
+        assert_eq!(format_time(1_429_043_889_500_000_000), "2015-04-14T20:38:09.500Z");
+    }
+}

@@ -1,0 +1,105 @@
+//! Markdown report: summary, findings, inputs table, problems, merged timeline.
+
+use super::sanitize::{for_markdown_cell as cell, shorten};
+use crate::model::{format_time, Analysis, TimelineRow};
+use std::io::{self, Write};
+
+/// Longest message shown in a timeline cell (characters); JSON has the full text.
+const CELL_MESSAGE: usize = 400;
+
+/// Writes the Markdown report.
+pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+    let t = &a.totals;
+    writeln!(out, "# postmortem report\n")?;
+    writeln!(
+        out,
+        "{} sources ({} skipped), {} MiB, {} lines: {} parsed, {} not recognised. Timeline: {} rows ({} occurrences).\n",
+        t.sources,
+        t.skipped_sources,
+        t.bytes / (1 << 20),
+        t.lines,
+        t.parsed,
+        t.skipped_lines,
+        a.timeline.len(),
+        t.kept
+    )?;
+    if let (Some(first), Some(last)) = (a.timeline.iter().find_map(|r| r.at), a.timeline.iter().filter_map(|r| r.last_at).max()) {
+        writeln!(out, "Window: {} → {} (UTC)\n", format_time(first), format_time(last))?;
+    }
+    writeln!(out, "## Findings\n")?;
+    if a.findings.is_empty() {
+        writeln!(out, "No findings.\n")?;
+    }
+    for f in &a.findings {
+        writeln!(out, "- **{}** `{}` ({}): {}", cell(&f.title), f.id, f.severity, cell(&f.explanation))?;
+    }
+    inputs(a, out)?;
+    problems(a, out)?;
+    writeln!(out, "## Timeline\n")?;
+    writeln!(out, "| Time (UTC) | Node | Component | Object | Severity | Message | Source |")?;
+    writeln!(out, "|---|---|---|---|---|---|---|")?;
+    for r in &a.timeline {
+        timeline_row(r, out)?;
+    }
+    Ok(())
+}
+
+fn inputs(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## Inputs\n")?;
+    writeln!(out, "| File | Format | Node | Component | Lines | Parsed | Skipped | First (UTC) | Last (UTC) | Time decided by |")?;
+    writeln!(out, "|---|---|---|---|---:|---:|---:|---|---|---|")?;
+    for i in &a.inputs {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&i.path),
+            cell(&i.format),
+            cell(i.node.as_deref().unwrap_or("")),
+            cell(i.component.as_deref().unwrap_or("")),
+            i.lines,
+            i.parsed,
+            i.skipped,
+            i.first.map(format_time).unwrap_or_default(),
+            i.last.map(format_time).unwrap_or_default(),
+            cell(&i.time_basis),
+        )?;
+    }
+    writeln!(out)
+}
+
+fn problems(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+    let with: Vec<_> = a.inputs.iter().filter(|i| !i.problems.is_empty()).collect();
+    if with.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## What could not be read\n")?;
+    for i in with {
+        for p in &i.problems {
+            writeln!(out, "- {}: {}", cell(&i.path), cell(&shorten(p, 600)))?;
+        }
+    }
+    writeln!(out)
+}
+
+fn timeline_row(r: &TimelineRow, out: &mut dyn Write) -> io::Result<()> {
+    let approx = match r.approx_s {
+        Some(s) if s == 0.0 => "",
+        _ => "~",
+    };
+    let time = r.at.map_or_else(|| "(no time)".to_string(), |t| format!("{approx}{}", format_time(t)));
+    let mut msg = cell(&shorten(&r.message, CELL_MESSAGE));
+    if r.count > 1 {
+        let until = r.last_at.map(format_time).unwrap_or_default();
+        msg = format!("{msg} **×{} until {until}**", r.count);
+    }
+    writeln!(
+        out,
+        "| {time} | {} | {} | {} | {} | {msg} | {}:{} |",
+        cell(r.node.as_deref().unwrap_or("")),
+        cell(r.component.as_deref().unwrap_or("")),
+        cell(r.object.as_deref().unwrap_or("")),
+        r.severity,
+        cell(&r.source.path),
+        r.source.line
+    )
+}

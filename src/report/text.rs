@@ -1,0 +1,46 @@
+//! Terminal text: one line per timeline row, coloured by severity when asked, control sequences stripped.
+
+use super::sanitize::{for_terminal, shorten};
+use crate::model::{format_time, Analysis};
+use std::io::{self, Write};
+
+/// Writes the text report.
+pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let t = &a.totals;
+    writeln!(
+        out,
+        "{} sources ({} skipped), {} lines: {} parsed, {} not recognised; {} timeline rows",
+        t.sources, t.skipped_sources, t.lines, t.parsed, t.skipped_lines, a.timeline.len()
+    )?;
+    for i in a.inputs.iter().filter(|i| !i.problems.is_empty()) {
+        for p in &i.problems {
+            writeln!(out, "! {}: {}", for_terminal(&i.path), for_terminal(&shorten(p, 300)))?;
+        }
+    }
+    for r in &a.timeline {
+        let time = r.at.map_or_else(|| "(no time)".into(), format_time);
+        let (on, off) = match (color, r.severity) {
+            (true, "critical") => ("\x1b[1;31m", "\x1b[0m"),
+            (true, "error") => ("\x1b[31m", "\x1b[0m"),
+            (true, "warning") => ("\x1b[33m", "\x1b[0m"),
+            _ => ("", ""),
+        };
+        let repeat = if r.count > 1 {
+            format!(" (x{} until {})", r.count, r.last_at.map(format_time).unwrap_or_default())
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "{time} {} {} {on}{:<8}{off} {}{} [{}:{}]",
+            for_terminal(r.node.as_deref().unwrap_or("-")),
+            for_terminal(r.component.as_deref().unwrap_or("-")),
+            r.severity,
+            for_terminal(&shorten(&r.message, 500)),
+            repeat,
+            for_terminal(&r.source.path),
+            r.source.line
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! Rows kept from a scan: one per message template and object, collapsing repeats.
+
+use crate::signals::SignalKind;
+use parsers::{escape, json, Escape, Fields, RawTime, Record, Severity};
+use rustc_hash::FxHasher;
+use std::hash::{Hash, Hasher};
+
+/// Longest message text kept for one row (bytes); the rest is cut and marked with `…`.
+pub const MAX_MESSAGE: usize = 4096;
+
+/// A timeline row before its times are resolved: the first occurrence of a template, with repeats counted.
+#[derive(Clone, Debug)]
+pub struct RawRow {
+    /// Line (1-based, in the source) of the first occurrence.
+    pub line: u64,
+    /// Time of the first occurrence as written.
+    pub time: RawTime,
+    /// Line of the last occurrence.
+    pub last_line: u64,
+    /// Time of the last occurrence as written.
+    pub last_time: RawTime,
+    /// Occurrences collapsed into this row.
+    pub count: u64,
+    /// Level of the first occurrence.
+    pub severity: Severity,
+    /// Host written by the envelope.
+    pub host: Option<Box<str>>,
+    /// Program identifier written by the envelope.
+    pub ident: Option<Box<str>>,
+    /// Component named by a section header (minikube `==> kube-apiserver <==`).
+    pub section: Option<Box<str>>,
+    /// Object the line names (`pod/ns/name`, `node/x`, ...).
+    pub object: Option<String>,
+    /// Message text of the first occurrence (decoded, fields appended, continuation lines attached).
+    pub message: String,
+    /// Signal the message carries.
+    pub signal: Option<SignalKind>,
+    /// The line had no time of its own; the time is the previous record's.
+    pub time_inherited: bool,
+    /// Collapse key: template, level, identifier and object.
+    pub key: u64,
+}
+
+/// The collapse key of a record: its message template (tokens holding digits masked), level, identifier, caller
+/// file and the object named in its fields. Only computed for kept records.
+pub fn template_key(rec: &Record<'_>) -> u64 {
+    let mut h = FxHasher::default();
+    rec.severity.hash(&mut h);
+    rec.ident.hash(&mut h);
+    rec.host.hash(&mut h);
+    if let Some(c) = rec.caller {
+        // `kubelet.go:1778` -> `kubelet.go`: line numbers move between versions, the call site does not.
+        c.split(|&b| b == b':').next().hash(&mut h);
+    }
+    hash_masked(rec.message, &mut h);
+    if let Fields::KeyValue(kv) | Fields::Json(kv) = rec.fields {
+        for key in [&b"pod="[..], b"pods=", b"node=", b"object=", b"containerName=", b"\"pod\":", b"\"node\":"] {
+            if let Some(v) = value_after(kv, key) {
+                v.hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
+
+/// Hashes the message with every token that holds a digit replaced by `#` (IDs, durations, addresses).
+fn hash_masked(msg: &[u8], h: &mut FxHasher) {
+    let msg = &msg[..msg.len().min(256)];
+    let mut token_has_digit = false;
+    let mut start = 0;
+    for (i, &c) in msg.iter().enumerate() {
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            token_has_digit |= c.is_ascii_digit();
+            continue;
+        }
+        emit(&msg[start..i], token_has_digit, h);
+        h.write_u8(c);
+        start = i + 1;
+        token_has_digit = false;
+    }
+    emit(&msg[start..], token_has_digit, h);
+}
+
+fn emit(token: &[u8], masked: bool, h: &mut FxHasher) {
+    if masked {
+        h.write_u8(b'#');
+    } else {
+        h.write(token);
+    }
+}
+
+fn value_after<'a>(kv: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let at = memchr::memmem::find(kv, key)?;
+    if at > 0 && !matches!(kv[at - 1], b' ' | b',' | b'{') {
+        return None;
+    }
+    let v = &kv[at + key.len()..];
+    let end = v.iter().skip(1).position(|&c| c == b' ' || c == b',' || c == b'"').map_or(v.len(), |e| e + 2);
+    Some(&v[..end.min(v.len())])
+}
+
+/// The text shown for a record: the decoded message, then its fields (`key=value`, JSON fields other than the
+/// envelope's own keys). Invalid UTF-8 is replaced; the bool says whether that happened.
+pub fn display_text(rec: &Record<'_>) -> (String, bool) {
+    let mut buf = Vec::with_capacity(rec.message.len() + 64);
+    push_decoded(rec.escape, rec.message, &mut buf);
+    match rec.fields {
+        Fields::None => {}
+        Fields::KeyValue(kv) => {
+            buf.push(b' ');
+            buf.extend_from_slice(kv);
+        }
+        Fields::Json(obj) => {
+            json::for_each_field(obj, |k, v| {
+                if !is_envelope_key(k) && buf.len() < MAX_MESSAGE {
+                    buf.push(b' ');
+                    buf.extend_from_slice(k.as_bytes());
+                    buf.push(b'=');
+                    buf.extend_from_slice(v.get().as_bytes());
+                }
+            });
+        }
+    }
+    to_text(buf)
+}
+
+/// Appends decoded bytes.
+pub fn push_decoded(esc: Escape, b: &[u8], out: &mut Vec<u8>) {
+    if esc == Escape::None || !escape::needs_unescape(esc, b) {
+        out.extend_from_slice(b);
+    } else {
+        escape::unescape(esc, b, out);
+    }
+}
+
+/// Bytes to a bounded String (lossy), and whether the bytes were not valid UTF-8.
+pub fn to_text(mut buf: Vec<u8>) -> (String, bool) {
+    if buf.len() > MAX_MESSAGE {
+        let mut cut = MAX_MESSAGE;
+        while cut > 0 && (buf[cut] & 0xC0) == 0x80 {
+            cut -= 1;
+        }
+        buf.truncate(cut);
+        buf.extend_from_slice("…".as_bytes());
+    }
+    match String::from_utf8(buf) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    }
+}
+
+/// Keys that the envelope or header already shows (time, level, message, caller).
+fn is_envelope_key(k: &str) -> bool {
+    matches!(k, "ts" | "time" | "level" | "msg" | "caller" | "logger" | "log" | "stream" | "v" | "MESSAGE" | "PRIORITY")
+        || k.starts_with('_')
+        || k.starts_with("SYSLOG_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(msg: &'static [u8]) -> Record<'static> {
+        Record { message: msg, severity: Severity::Warning, ..Default::default() }
+    }
+
+    #[test]
+    fn templates_mask_ids_but_keep_words() {
+        let a = template_key(&rec(b"Error syncing pod cc89ef7c-bc47 (\"alpine-368057524-bgt0m_default(cc89ef7c)\"), skipping"));
+        let b = template_key(&rec(b"Error syncing pod 0a1b2c3d-9f9f (\"alpine-111111111-zzz9a_default(0a1b2c3d)\"), skipping"));
+        let c = template_key(&rec(b"Error syncing pod 0a1b2c3d-9f9f (\"nginx-111111111-zzz9a_default(0a1b2c3d)\"), skipping"));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn templates_separate_objects_named_in_fields() {
+        let mut a = rec(b"Probe failed");
+        a.fields = Fields::KeyValue(b"probeType=\"Liveness\" pod=\"kube-system/etcd-m1\" output=\"x\"");
+        let mut b = a;
+        b.fields = Fields::KeyValue(b"probeType=\"Liveness\" pod=\"kube-system/etcd-m2\" output=\"y\"");
+        let mut c = a;
+        c.fields = Fields::KeyValue(b"probeType=\"Liveness\" pod=\"kube-system/etcd-m1\" output=\"z\"");
+        assert_ne!(template_key(&a), template_key(&b));
+        assert_eq!(template_key(&a), template_key(&c));
+    }
+
+    #[test]
+    fn display_decodes_and_bounds() {
+        let mut r = rec(b"Get \\\"https://10.129.0.12:6443/healthz\\\": net/http");
+        r.escape = Escape::Go;
+        r.fields = Fields::KeyValue(b"pod=\"a/b\"");
+        assert_eq!(display_text(&r).0, "Get \"https://10.129.0.12:6443/healthz\": net/http pod=\"a/b\"");
+        let (long, bad) = to_text(vec![b'x'; MAX_MESSAGE + 10]);
+        assert!(long.ends_with('…') && !bad);
+        let (lossy, bad) = to_text(b"caf\xff".to_vec());
+        assert_eq!((lossy.as_str(), bad), ("caf\u{fffd}", true));
+    }
+}

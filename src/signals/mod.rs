@@ -1,0 +1,280 @@
+//! Typed signals: what a line says, independent of the format it was written in.
+//!
+//! A table of literal signatures (matched case-insensitively with one Aho-Corasick automaton) maps a message to
+//! a [`SignalKind`]. A kubelet log line and the Event it emitted carry the same words, so both become the same
+//! signal and detectors never look at formats. A second, smaller automaton of error words decides whether a
+//! line without a level marker (container output, kernel, systemd) is worth keeping.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// What a record says, when it says something an incident detector needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignalKind {
+    /// A liveness/readiness/startup probe failed or errored.
+    ProbeFailed,
+    /// The kubelet killed a container (failed liveness probe, stopping container).
+    ContainerKilled,
+    /// A container is in CrashLoopBackOff / back-off restarting.
+    CrashLoop,
+    /// The eviction manager saw a threshold met and tries to reclaim a resource.
+    EvictionThresholdMet,
+    /// A pod was evicted.
+    PodEvicted,
+    /// A node reports disk pressure or image-filesystem usage over the GC threshold.
+    DiskPressure,
+    /// Image garbage collection could not free enough space.
+    ImageGcFailed,
+    /// An image pull started.
+    PullStarted,
+    /// An image pull finished.
+    PullDone,
+    /// An image pull failed or is backing off.
+    PullFailed,
+    /// An admission webhook call failed or timed out.
+    WebhookCallFailed,
+    /// A controller created (or failed to create) a Pod or a Job.
+    ObjectCreated,
+    /// A node became NotReady / Unknown.
+    NodeNotReady,
+    /// A node became Ready again.
+    NodeReady,
+    /// The kubelet's pod lifecycle event generator is unhealthy.
+    PlegUnhealthy,
+    /// A client waited because of client-side throttling.
+    ClientThrottled,
+    /// The kernel or the runtime killed a process for lack of memory.
+    OomKill,
+    /// A thread or process could not be created (PID / thread exhaustion).
+    ForkFailed,
+    /// A process reports it was told to terminate.
+    TerminatedBySignal,
+    /// etcd is slow, lost its leader or ran out of space.
+    EtcdSlow,
+    /// The container runtime does not answer.
+    RuntimeUnavailable,
+    /// The scheduler could not place a pod.
+    SchedulingFailed,
+    /// The kernel reports a hung task, a panic, a lockup or a filesystem error.
+    KernelTrouble,
+    /// The node rebooted (journald `-- Reboot --`, kubelet `Rebooted`).
+    NodeRebooted,
+    /// A Kubernetes Event echoed in a component log.
+    EventEcho,
+}
+
+impl SignalKind {
+    /// Stable kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        use SignalKind::*;
+        match self {
+            ProbeFailed => "probe-failed",
+            ContainerKilled => "container-killed",
+            CrashLoop => "crash-loop",
+            EvictionThresholdMet => "eviction-threshold-met",
+            PodEvicted => "pod-evicted",
+            DiskPressure => "disk-pressure",
+            ImageGcFailed => "image-gc-failed",
+            PullStarted => "pull-started",
+            PullDone => "pull-done",
+            PullFailed => "pull-failed",
+            WebhookCallFailed => "webhook-call-failed",
+            ObjectCreated => "object-created",
+            NodeNotReady => "node-not-ready",
+            NodeReady => "node-ready",
+            PlegUnhealthy => "pleg-unhealthy",
+            ClientThrottled => "client-throttled",
+            OomKill => "oom-kill",
+            ForkFailed => "fork-failed",
+            TerminatedBySignal => "terminated-by-signal",
+            EtcdSlow => "etcd-slow",
+            RuntimeUnavailable => "runtime-unavailable",
+            SchedulingFailed => "scheduling-failed",
+            KernelTrouble => "kernel-trouble",
+            NodeRebooted => "node-rebooted",
+            EventEcho => "event-echo",
+        }
+    }
+}
+
+/// Signatures, most specific first: the first pattern (in this order) found in a message names its signal.
+/// Wording from formats.md across versions (`Killing container with id` ≤1.13, `failed liveness probe, will be
+/// restarted` ≥1.14, `Wanted to free` / `Attempted to free`, `Throttling request took` / `Waited for`).
+const SIGNATURES: &[(&str, SignalKind)] = &[
+    ("PLEG is not healthy", SignalKind::PlegUnhealthy),
+    ("garbage collect required amount of images", SignalKind::ImageGcFailed),
+    ("Image garbage collection failed", SignalKind::ImageGcFailed),
+    ("ImageGCFailed", SignalKind::ImageGcFailed),
+    ("FreeDiskSpaceFailed", SignalKind::ImageGcFailed),
+    ("failed liveness probe", SignalKind::ContainerKilled),
+    ("failed startup probe", SignalKind::ContainerKilled),
+    ("Killing container", SignalKind::ContainerKilled),
+    ("Stopping container", SignalKind::ContainerKilled),
+    ("probe failed", SignalKind::ProbeFailed),
+    ("probe errored", SignalKind::ProbeFailed),
+    ("CrashLoopBackOff", SignalKind::CrashLoop),
+    ("Back-off restarting failed container", SignalKind::CrashLoop),
+    ("is evicted successfully", SignalKind::PodEvicted),
+    ("pods evicted, waiting", SignalKind::PodEvicted),
+    ("The node was low on resource", SignalKind::PodEvicted),
+    ("reason: 'Evicted'", SignalKind::PodEvicted),
+    ("reason=\"Evicted\"", SignalKind::PodEvicted),
+    ("attempting to reclaim", SignalKind::EvictionThresholdMet),
+    ("must evict pod", SignalKind::EvictionThresholdMet),
+    ("eviction thresholds have been met", SignalKind::EvictionThresholdMet),
+    ("EvictionThresholdMet", SignalKind::EvictionThresholdMet),
+    ("pods ranked for eviction", SignalKind::EvictionThresholdMet),
+    ("NodeHasDiskPressure", SignalKind::DiskPressure),
+    ("conditions: [DiskPressure]", SignalKind::DiskPressure),
+    ("over the high threshold", SignalKind::DiskPressure),
+    ("Successfully pulled image", SignalKind::PullDone),
+    ("Failed to pull image", SignalKind::PullFailed),
+    ("Back-off pulling image", SignalKind::PullFailed),
+    ("ErrImagePull", SignalKind::PullFailed),
+    ("ImagePullBackOff", SignalKind::PullFailed),
+    ("Pulling image", SignalKind::PullStarted),
+    ("failed calling webhook", SignalKind::WebhookCallFailed),
+    ("failed to call webhook", SignalKind::WebhookCallFailed),
+    ("Call validating webhook", SignalKind::WebhookCallFailed),
+    ("Call mutating webhook", SignalKind::WebhookCallFailed),
+    ("Kubelet stopped posting node status", SignalKind::NodeNotReady),
+    ("Node became not ready", SignalKind::NodeNotReady),
+    ("NodeNotReady", SignalKind::NodeNotReady),
+    ("is NotReady", SignalKind::NodeNotReady),
+    ("NodeStatusUnknown", SignalKind::NodeNotReady),
+    ("is unresponsive", SignalKind::NodeNotReady),
+    ("healthy again", SignalKind::NodeReady),
+    ("status is now: NodeReady", SignalKind::NodeReady),
+    ("event=\"NodeReady\"", SignalKind::NodeReady),
+    ("Throttling request took", SignalKind::ClientThrottled),
+    ("due to client-side throttling", SignalKind::ClientThrottled),
+    ("invoked oom-killer", SignalKind::OomKill),
+    ("Out of memory", SignalKind::OomKill),
+    ("Memory cgroup out of memory", SignalKind::OomKill),
+    ("oom-kill:", SignalKind::OomKill),
+    ("OOMKilled", SignalKind::OomKill),
+    ("OOMKilling", SignalKind::OomKill),
+    ("System OOM encountered", SignalKind::OomKill),
+    ("TaskOOM", SignalKind::OomKill),
+    ("pthread_create failed", SignalKind::ForkFailed),
+    ("fork rejected by pids controller", SignalKind::ForkFailed),
+    ("resource temporarily unavailable", SignalKind::ForkFailed),
+    ("NodeHasInsufficientPID", SignalKind::ForkFailed),
+    ("received terminated signal", SignalKind::TerminatedBySignal),
+    ("received signal; shutting down", SignalKind::TerminatedBySignal),
+    ("apply request took too long", SignalKind::EtcdSlow),
+    ("took too long", SignalKind::EtcdSlow),
+    ("failed to send out heartbeat", SignalKind::EtcdSlow),
+    ("lost leader", SignalKind::EtcdSlow),
+    ("elected leader", SignalKind::EtcdSlow),
+    ("database space exceeded", SignalKind::EtcdSlow),
+    ("alarm NOSPACE", SignalKind::EtcdSlow),
+    ("etcdserver: request timed out", SignalKind::EtcdSlow),
+    ("etcdserver: leader changed", SignalKind::EtcdSlow),
+    ("Cannot connect to the Docker daemon", SignalKind::RuntimeUnavailable),
+    ("container runtime is down", SignalKind::RuntimeUnavailable),
+    ("container runtime status check may not have completed", SignalKind::RuntimeUnavailable),
+    ("transport: Error while dialing dial unix", SignalKind::RuntimeUnavailable),
+    ("FailedScheduling", SignalKind::SchedulingFailed),
+    ("nodes are available", SignalKind::SchedulingFailed),
+    ("Unable to schedule", SignalKind::SchedulingFailed),
+    ("blocked for more than", SignalKind::KernelTrouble),
+    ("Kernel panic", SignalKind::KernelTrouble),
+    ("soft lockup", SignalKind::KernelTrouble),
+    ("Remounting filesystem read-only", SignalKind::KernelTrouble),
+    ("EXT4-fs error", SignalKind::KernelTrouble),
+    ("nf_conntrack: table full", SignalKind::KernelTrouble),
+    ("reason: 'Rebooted'", SignalKind::NodeRebooted),
+    ("Created pod:", SignalKind::ObjectCreated),
+    ("Created job", SignalKind::ObjectCreated),
+    ("Error creating:", SignalKind::ObjectCreated),
+    ("Event(v1.ObjectReference", SignalKind::EventEcho),
+    ("Event(api.ObjectReference", SignalKind::EventEcho),
+    ("\"Event occurred\"", SignalKind::EventEcho),
+    ("Event occurred", SignalKind::EventEcho),
+];
+
+/// Words that make a line without a level marker worth keeping.
+const ERROR_WORDS: &[&str] = &[
+    "error", "fail", "fatal", "panic", "timeout", "timed out", "refused", "denied", "killed", "unable to", "cannot",
+    "exceeded", "unhealthy", "no space left", "exited",
+];
+
+struct Tables {
+    signatures: AhoCorasick,
+    error_words: AhoCorasick,
+}
+
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        let build = |pats: Vec<&str>| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(pats)
+                .expect("signature table builds")
+        };
+        Tables {
+            signatures: build(SIGNATURES.iter().map(|(p, _)| *p).collect()),
+            error_words: build(ERROR_WORDS.to_vec()),
+        }
+    })
+}
+
+/// The signal a message carries, if any. When several signatures occur, the one listed first in the table wins.
+pub fn classify(message: &[u8]) -> Option<SignalKind> {
+    let t = tables();
+    t.signatures.find_iter(message).map(|m| m.pattern().as_usize()).min().map(|i| SIGNATURES[i].1)
+}
+
+/// Whether a message holds an error word (`error`, `failed`, `timeout`, ...).
+pub fn has_error_word(message: &[u8]) -> bool {
+    tables().error_words.is_match(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_fact_from_log_line_and_event() {
+        // kubelet log line (k8s#45419) and the describe Event (k8s#71869) name the same signal kinds.
+        assert_eq!(
+            classify(b"Node became not ready: {Type:Ready Status:False Reason:KubeletNotReady Message:PLEG is not healthy: pleg was last seen active 3m7.629592089s ago; threshold is 3m0s}"),
+            Some(SignalKind::PlegUnhealthy)
+        );
+        assert_eq!(
+            classify(b"failed to garbage collect required amount of images. Wanted to free 898760704 bytes, but freed 0 bytes"),
+            Some(SignalKind::ImageGcFailed)
+        );
+        assert_eq!(
+            classify(b"Failed to garbage collect required amount of images. Attempted to free 6238860902 bytes, but only found 600245899 bytes eligible to free."),
+            Some(SignalKind::ImageGcFailed)
+        );
+        assert_eq!(
+            classify(b"Killing container with id docker://calico-node:Container failed liveness probe.. Container will be killed and recreated."),
+            Some(SignalKind::ContainerKilled)
+        );
+        assert_eq!(classify(b"Container gadget failed liveness probe, will be restarted"), Some(SignalKind::ContainerKilled));
+        assert_eq!(
+            classify(b"Liveness probe failed: ls: cannot access '/var/opt/liveness': No such file or directory"),
+            Some(SignalKind::ProbeFailed)
+        );
+        assert_eq!(
+            classify(b"Waited for 1.157933116s due to client-side throttling, not priority and fairness, request: GET:https://192.168.111.249:6443/apis/authorization.k8s.io/v1?timeout=32s"),
+            Some(SignalKind::ClientThrottled)
+        );
+        assert_eq!(classify(b"runtime/cgo: pthread_create failed: No space left on device"), Some(SignalKind::ForkFailed));
+        assert_eq!(classify(b"SyncLoop (PLEG): event for pod"), None);
+    }
+
+    #[test]
+    fn error_words_are_case_insensitive() {
+        assert!(has_error_word(b"kubelet.service: Main process exited, code=exited, status=255/EXCEPTION"));
+        assert!(has_error_word(b"Connection REFUSED"));
+        assert!(!has_error_word(b"Started Kubernetes Kubelet."));
+    }
+}
