@@ -139,7 +139,9 @@ fn structured(body: &[u8]) -> Option<(&[u8], Fields<'_>)> {
         return Some((msg, Fields::None));
     }
     // The first token must be `key=`; otherwise a printf message merely starts with a quoted word.
-    let key_len = rest.iter().position(|&c| c == b'=' || c == b' ' || c == b'\t' || c == b'\n');
+    let key_len = rest
+        .iter()
+        .position(|&c| c == b'=' || c == b' ' || c == b'\t' || c == b'\n');
     match key_len {
         Some(k) if k > 0 && rest[k] == b'=' => Some((msg, Fields::KeyValue(rest))),
         _ => None,
@@ -148,7 +150,10 @@ fn structured(body: &[u8]) -> Option<(&[u8], Fields<'_>)> {
 
 fn trim(b: &[u8]) -> &[u8] {
     let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &b[start..end]
 }
 
@@ -181,7 +186,11 @@ pub fn parse_preamble(line: &[u8]) -> Option<Meta<'_>> {
     }
     if let Some(rest) = line.strip_prefix(b"Running on machine:") {
         let host = trim(rest);
-        return Some(if host.is_empty() { Meta::KlogPreamble } else { Meta::KlogMachine(host) });
+        return Some(if host.is_empty() {
+            Meta::KlogPreamble
+        } else {
+            Meta::KlogMachine(host)
+        });
     }
     if line.starts_with(b"Binary: Built with ") || line.starts_with(b"Log line format: ") {
         return Some(Meta::KlogPreamble);
@@ -202,6 +211,9 @@ pub fn parse_preamble(line: &[u8]) -> Option<Meta<'_>> {
 /// JSON of etcd, whose `ts` is a string or comes with `level`, and logrus JSON are left to their grammars).
 pub fn parse_json(line: &[u8]) -> Option<Record<'_>> {
     // Cheap filters before the JSON walk: zap (`{"level":…`) and logrus lines are most JSON lines.
+    if line.starts_with(b"{\"level\"") {
+        return None;
+    }
     memmem::find(line, b"\"ts\"")?;
     memmem::find(line, b"\"msg\"")?;
     if has_key(line, b"\"level\"") {
@@ -336,12 +348,7 @@ mod tests {
         assert_eq!(r.severity, severity);
         assert_eq!(r.pid, Some(pid));
         assert_eq!(r.caller, Some(caller));
-        assert_eq!(
-            r.message,
-            message,
-            "message: {:?}",
-            String::from_utf8_lossy(r.message)
-        );
+        assert_eq!(r.message, message, "message: {:?}", String::from_utf8_lossy(r.message));
         assert_eq!(r.escape, escape);
         assert_eq!(r.fields, fields);
         assert_eq!(r.layers, Layers::one(Format::Klog));
@@ -540,7 +547,9 @@ mod tests {
             Escape::Go,
             Fields::KeyValue(tail(line, b"err=\"failed calling")),
         );
-        let Fields::KeyValue(f) = parse(line).unwrap().fields else { panic!() };
+        let Fields::KeyValue(f) = parse(line).unwrap().fields else {
+            panic!()
+        };
         assert!(f.starts_with(b"err=\"failed calling webhook"));
         assert_eq!(kv::get(f, b"logger").unwrap().raw, b"UnhandledError");
         let err = kv::get(f, b"err").unwrap();
@@ -574,7 +583,9 @@ mod tests {
             Escape::Go,
             Fields::KeyValue(tail(line, b"err=\"rpc")),
         );
-        let Fields::KeyValue(f) = parse(line).unwrap().fields else { panic!() };
+        let Fields::KeyValue(f) = parse(line).unwrap().fields else {
+            panic!()
+        };
         assert!(kv::get(f, b"err").unwrap().raw.ends_with(br#"_0\": >"#));
         // formats.md 1.6 (eks-workshop-v2#447), body of a syslog line without pid.
         check(
@@ -616,10 +627,15 @@ mod tests {
             Escape::Go,
             Fields::KeyValue(b"multiLine=<\n\tfirst value line\n\tsecond value line\n >"),
         );
-        let Fields::KeyValue(f) = parse(line).unwrap().fields else { panic!() };
+        let Fields::KeyValue(f) = parse(line).unwrap().fields else {
+            panic!()
+        };
         assert_eq!(
             kv::get(f, b"multiLine"),
-            Some(kv::Value { raw: b"\tfirst value line\n\tsecond value line", kind: kv::ValueKind::Block })
+            Some(kv::Value {
+                raw: b"\tfirst value line\n\tsecond value line",
+                kind: kv::ValueKind::Block
+            })
         );
         // Only the first physical line: the block opens and the fields end there.
         check(
@@ -637,7 +653,10 @@ mod tests {
     #[test]
     fn klog_header_variants() {
         // Empty body (formats.md 1.1 k8s#94362 header, body cut): still a record.
-        for line in [&b"I0831 04:59:38.943580       1 request.go:621]"[..], b"I0831 04:59:38.943580       1 request.go:621] "] {
+        for line in [
+            &b"I0831 04:59:38.943580       1 request.go:621]"[..],
+            b"I0831 04:59:38.943580       1 request.go:621] ",
+        ] {
             let r = parse(line).unwrap();
             assert_eq!(r.message, b"");
             assert_eq!((r.escape, r.fields), (Escape::None, Fields::None));
@@ -657,7 +676,10 @@ mod tests {
         assert_eq!(r.escape, Escape::None);
         // Quoted message followed by blanks only.
         let r = parse(br#"I0831 04:59:38.943580       1 a.go:1] "done"  "#).unwrap();
-        assert_eq!((r.message, r.escape, r.fields), (&b"done"[..], Escape::Go, Fields::None));
+        assert_eq!(
+            (r.message, r.escape, r.fields),
+            (&b"done"[..], Escape::Go, Fields::None)
+        );
     }
 
     #[test]
@@ -666,19 +688,19 @@ mod tests {
         assert!(parse(ok).is_some());
         for bad in [
             &b"I1331 04:59:38.943580       1 request.go:621] x"[..], // month 13
-            b"I0800 04:59:38.943580       1 request.go:621] x",       // day 0
-            b"I0832 04:59:38.943580       1 request.go:621] x",       // day 32
-            b"I0831 24:59:38.943580       1 request.go:621] x",       // hour 24
-            b"I0831 04:60:38.943580       1 request.go:621] x",       // minute 60
-            b"I0831 04:59:38       1 request.go:621] x",              // no fraction
-            b"I0831 04:59:38.943580 request.go:621] x",               // no pid
-            b"I0831 04:59:38.9435801 request.go:621] x",              // no space before pid
-            b"I0831 04:59:38.943580       1 request.go] x",           // no line number
-            b"I0831 04:59:38.943580       1 request.go:62a] x",       // bad line number
-            b"I0831 04:59:38.943580       1 request.go:621 x",        // no `]`
-            b"I0831 04:59:38.943580       1 :621] x",                 // no file
-            b"I0831 04:59:38.943580 12345678901 request.go:621] x",   // absurd pid
-            b"X0831 04:59:38.943580       1 request.go:621] x",       // level letter
+            b"I0800 04:59:38.943580       1 request.go:621] x",      // day 0
+            b"I0832 04:59:38.943580       1 request.go:621] x",      // day 32
+            b"I0831 24:59:38.943580       1 request.go:621] x",      // hour 24
+            b"I0831 04:60:38.943580       1 request.go:621] x",      // minute 60
+            b"I0831 04:59:38       1 request.go:621] x",             // no fraction
+            b"I0831 04:59:38.943580 request.go:621] x",              // no pid
+            b"I0831 04:59:38.9435801 request.go:621] x",             // no space before pid
+            b"I0831 04:59:38.943580       1 request.go] x",          // no line number
+            b"I0831 04:59:38.943580       1 request.go:62a] x",      // bad line number
+            b"I0831 04:59:38.943580       1 request.go:621 x",       // no `]`
+            b"I0831 04:59:38.943580       1 :621] x",                // no file
+            b"I0831 04:59:38.943580 12345678901 request.go:621] x",  // absurd pid
+            b"X0831 04:59:38.943580       1 request.go:621] x",      // level letter
             b"I0831",
             b"",
             b"Info: something",
@@ -704,13 +726,19 @@ mod tests {
                 nanos: 0
             })))
         );
-        assert_eq!(parse_preamble(b"Running on machine: <host>"), Some(Meta::KlogMachine(b"<host>")));
+        assert_eq!(
+            parse_preamble(b"Running on machine: <host>"),
+            Some(Meta::KlogMachine(b"<host>"))
+        );
         assert_eq!(
             parse_preamble(b"Running on machine: ip-10-50-20-208.ec2.internal\r"),
             Some(Meta::KlogMachine(b"ip-10-50-20-208.ec2.internal"))
         );
         assert_eq!(parse_preamble(b"Running on machine: "), Some(Meta::KlogPreamble));
-        assert_eq!(parse_preamble(b"Binary: Built with gc go1.x for linux/amd64"), Some(Meta::KlogPreamble));
+        assert_eq!(
+            parse_preamble(b"Binary: Built with gc go1.x for linux/amd64"),
+            Some(Meta::KlogPreamble)
+        );
         assert_eq!(
             parse_preamble(b"Log line format: [IWEF]mmdd hh:mm:ss.uuuuuu threadid file:line] msg"),
             Some(Meta::KlogPreamble)
@@ -727,7 +755,12 @@ mod tests {
         // formats.md 1.3, k8s PR#100409 (1.21, no caller, `v` → Info, trailing \n dropped).
         let line = br#"{"ts":1616398324656.7524,"msg":"FLAG: --eviction-soft=\"\"\n","v":1}"#;
         let r = parse_json(line).unwrap();
-        assert_eq!(r.time, RawTime::Instant { unix_nanos: 1_616_398_324_656_752_400 });
+        assert_eq!(
+            r.time,
+            RawTime::Instant {
+                unix_nanos: 1_616_398_324_656_752_400
+            }
+        );
         assert_eq!(r.severity, Severity::Info);
         assert_eq!((r.pid, r.caller), (None, None));
         assert_eq!(r.message, br#"FLAG: --eviction-soft=\"\""#);
@@ -738,7 +771,12 @@ mod tests {
         // formats.md 1.3, k8s PR#104997 (1.23): caller, `err` → Error.
         let line = br#"{"ts":1631610094233.7605,"caller":"app/server.go:276","msg":"Failed to construct kubelet dependencies","err":"error reading /var/lib/kubelet/pki/kubelet.key, certificate and key must be supplied as a pair"}"#;
         let r = parse_json(line).unwrap();
-        assert_eq!(r.time, RawTime::Instant { unix_nanos: 1_631_610_094_233_760_500 });
+        assert_eq!(
+            r.time,
+            RawTime::Instant {
+                unix_nanos: 1_631_610_094_233_760_500
+            }
+        );
         assert_eq!(r.severity, Severity::Error);
         assert_eq!(r.caller, Some(&b"app/server.go:276"[..]));
         assert_eq!(r.message, b"Failed to construct kubelet dependencies");
@@ -747,7 +785,12 @@ mod tests {
         // formats.md 1.3, component-base fixture: neither `err` nor `v` → Unknown.
         let line = br#"{"ts":1648546681782.9763,"caller":"cmd/logger.go:79","msg":"Log using Errorf, err: fail\n"}"#;
         let r = parse_json(line).unwrap();
-        assert_eq!(r.time, RawTime::Instant { unix_nanos: 1_648_546_681_782_976_300 });
+        assert_eq!(
+            r.time,
+            RawTime::Instant {
+                unix_nanos: 1_648_546_681_782_976_300
+            }
+        );
         assert_eq!(r.severity, Severity::Unknown);
         assert_eq!(r.caller, Some(&b"cmd/logger.go:79"[..]));
         assert_eq!(r.message, b"Log using Errorf, err: fail");
@@ -766,9 +809,16 @@ mod tests {
         assert_eq!(r.message, br"a\\");
         // Integer ts and exponent form.
         let r = parse_json(br#"{"ts":1616398324656,"msg":"x"}"#).unwrap();
-        assert_eq!(r.time, RawTime::Instant { unix_nanos: 1_616_398_324_656_000_000 });
+        assert_eq!(
+            r.time,
+            RawTime::Instant {
+                unix_nanos: 1_616_398_324_656_000_000
+            }
+        );
         let r = parse_json(br#"{"ts":1.6163983246567524e12,"msg":"x"}"#).unwrap();
-        let RawTime::Instant { unix_nanos } = r.time else { panic!() };
+        let RawTime::Instant { unix_nanos } = r.time else {
+            panic!()
+        };
         assert!((unix_nanos - 1_616_398_324_656_752_400).abs() < 1_000);
     }
 

@@ -112,6 +112,8 @@ impl<'a> Iterator for Pairs<'a> {
     }
 }
 
+impl std::iter::FusedIterator for Pairs<'_> {}
+
 #[inline]
 fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
@@ -133,32 +135,86 @@ pub(crate) fn quote_end(b: &[u8], mut i: usize) -> Option<usize> {
 /// Parses the value starting at `j` (just after `=`); returns it and the index after it.
 fn value_at(b: &[u8], j: usize) -> (Value<'_>, usize) {
     let Some(&c) = b.get(j) else {
-        return (Value { raw: &b[j..], kind: ValueKind::Bare }, j);
+        return (
+            Value {
+                raw: &b[j..],
+                kind: ValueKind::Bare,
+            },
+            j,
+        );
     };
     match c {
         b'"' => match quote_end(b, j + 1) {
-            Some(q) => (Value { raw: &b[j + 1..q], kind: ValueKind::Quoted }, q + 1),
-            None => (Value { raw: &b[j + 1..], kind: ValueKind::Quoted }, b.len()),
+            Some(q) => (
+                Value {
+                    raw: &b[j + 1..q],
+                    kind: ValueKind::Quoted,
+                },
+                q + 1,
+            ),
+            None => (
+                Value {
+                    raw: &b[j + 1..],
+                    kind: ValueKind::Quoted,
+                },
+                b.len(),
+            ),
         },
         b'{' | b'[' => match balanced_end(b, j) {
-            Some(e) if e == b.len() || is_ws(b[e]) => (Value { raw: &b[j..e], kind: ValueKind::Braced }, e),
+            Some(e) if e == b.len() || is_ws(b[e]) => (
+                Value {
+                    raw: &b[j..e],
+                    kind: ValueKind::Braced,
+                },
+                e,
+            ),
             // Text glued after the bracket (`[::1]:80`): the whole token is bare.
             Some(_) => {
                 let e = bare_end(b, j);
-                (Value { raw: &b[j..e], kind: ValueKind::Bare }, e)
+                (
+                    Value {
+                        raw: &b[j..e],
+                        kind: ValueKind::Bare,
+                    },
+                    e,
+                )
             }
-            None => (Value { raw: &b[j..], kind: ValueKind::Braced }, b.len()),
+            None => (
+                Value {
+                    raw: &b[j..],
+                    kind: ValueKind::Braced,
+                },
+                b.len(),
+            ),
         },
         b'<' if j + 1 == b.len() || b[j + 1] == b'\n' || (b[j + 1] == b'\r' && b.get(j + 2) == Some(&b'\n')) => {
             let start = (j + 1 + usize::from(b.get(j + 1) == Some(&b'\r')) + 1).min(b.len());
             match block_close(b, j + 1) {
-                Some(nl) => (Value { raw: &b[start..nl.max(start)], kind: ValueKind::Block }, nl + 3),
-                None => (Value { raw: &b[start..], kind: ValueKind::Block }, b.len()),
+                Some(nl) => (
+                    Value {
+                        raw: &b[start..nl.max(start)],
+                        kind: ValueKind::Block,
+                    },
+                    nl + 3,
+                ),
+                None => (
+                    Value {
+                        raw: &b[start..],
+                        kind: ValueKind::Block,
+                    },
+                    b.len(),
+                ),
             }
         }
         _ => {
             let e = bare_end(b, j);
-            (Value { raw: &b[j..e], kind: ValueKind::Bare }, e)
+            (
+                Value {
+                    raw: &b[j..e],
+                    kind: ValueKind::Bare,
+                },
+                e,
+            )
         }
     }
 }
@@ -235,13 +291,22 @@ mod tests {
     use super::*;
 
     fn q(raw: &[u8]) -> Value<'_> {
-        Value { raw, kind: ValueKind::Quoted }
+        Value {
+            raw,
+            kind: ValueKind::Quoted,
+        }
     }
     fn bare(raw: &[u8]) -> Value<'_> {
-        Value { raw, kind: ValueKind::Bare }
+        Value {
+            raw,
+            kind: ValueKind::Bare,
+        }
     }
     fn braced(raw: &[u8]) -> Value<'_> {
-        Value { raw, kind: ValueKind::Braced }
+        Value {
+            raw,
+            kind: ValueKind::Braced,
+        }
     }
     fn all(b: &[u8]) -> Vec<(&[u8], Value<'_>)> {
         pairs(b).collect()
@@ -317,7 +382,10 @@ mod tests {
 
         // JSON struct from formats.md 4.5 and the klog_test.go fixture with `\n` inside a JSON string.
         let f = br#"containerName="manager" containerStatusID={"Type":"containerd","ID":"eb41"} pod="ns/name""#;
-        assert_eq!(get(f, b"containerStatusID"), Some(braced(br#"{"Type":"containerd","ID":"eb41"}"#)));
+        assert_eq!(
+            get(f, b"containerStatusID"),
+            Some(braced(br#"{"Type":"containerd","ID":"eb41"}"#))
+        );
         assert_eq!(get(f, b"pod"), Some(q(b"ns/name")));
         let f = br#"myData={"Data":"This is some long text\nwith a line break."}"#;
         assert_eq!(get(f, b"myData"), Some(braced(&f[7..])));
@@ -334,7 +402,10 @@ mod tests {
         assert_eq!(get(f, b"event"), Some(braced(&f[6..])));
         // %+v pointer to struct: bare with balanced braces.
         let f = br#"pod="ns/a" event=&{ID:70a6 Type:ContainerStarted Data:8dcb} next=1"#;
-        assert_eq!(get(f, b"event"), Some(bare(b"&{ID:70a6 Type:ContainerStarted Data:8dcb}")));
+        assert_eq!(
+            get(f, b"event"),
+            Some(bare(b"&{ID:70a6 Type:ContainerStarted Data:8dcb}"))
+        );
         assert_eq!(get(f, b"next"), Some(bare(b"1")));
         // A stray open bracket in a bare token does not swallow the rest.
         let f = b"a=x[y b=2";
@@ -353,21 +424,42 @@ mod tests {
             all(f),
             vec![(
                 &b"multiLine"[..],
-                Value { raw: b"\tfirst value line\n\tsecond value line", kind: ValueKind::Block }
+                Value {
+                    raw: b"\tfirst value line\n\tsecond value line",
+                    kind: ValueKind::Block
+                }
             )]
         );
         // Pairs after the block, and a value line that itself holds ` >`.
         let f = b"err=<\n\tline one\n >not the end\n > pod=\"ns/p\"\n";
         let v = all(f);
         assert_eq!(v.len(), 2);
-        assert_eq!(v[0].1, Value { raw: b"\tline one\n >not the end", kind: ValueKind::Block });
+        assert_eq!(
+            v[0].1,
+            Value {
+                raw: b"\tline one\n >not the end",
+                kind: ValueKind::Block
+            }
+        );
         assert_eq!(v[1], (&b"pod"[..], q(b"ns/p")));
         // One physical line only (the block continues on the next lines): empty block.
         let f = br#"resourceName="memory" err=<"#;
-        assert_eq!(get(f, b"err"), Some(Value { raw: b"", kind: ValueKind::Block }));
+        assert_eq!(
+            get(f, b"err"),
+            Some(Value {
+                raw: b"",
+                kind: ValueKind::Block
+            })
+        );
         // Unterminated block runs to the end.
         let f = b"err=<\n\tline one\n\tline two";
-        assert_eq!(get(f, b"err"), Some(Value { raw: b"\tline one\n\tline two", kind: ValueKind::Block }));
+        assert_eq!(
+            get(f, b"err"),
+            Some(Value {
+                raw: b"\tline one\n\tline two",
+                kind: ValueKind::Block
+            })
+        );
         // `<nil>` is a bare value, not a block.
         let f = b"error=<nil> took=3ms";
         assert_eq!(get(f, b"error"), Some(bare(b"<nil>")));
@@ -393,10 +485,16 @@ mod tests {
         assert_eq!(it.next(), Some((&b"level"[..], bare(b"error"))));
         assert_eq!(
             it.next(),
-            Some((&b"msg"[..], q(b"error reading the kernel parameter net.ipv4.vs.expire_nodest_conn")))
+            Some((
+                &b"msg"[..],
+                q(b"error reading the kernel parameter net.ipv4.vs.expire_nodest_conn")
+            ))
         );
         assert_eq!(it.rest(), br#" error="open /proc/sys/net/ipv4/vs/expire_no"#);
-        assert_eq!(it.next(), Some((&b"error"[..], q(b"open /proc/sys/net/ipv4/vs/expire_no"))));
+        assert_eq!(
+            it.next(),
+            Some((&b"error"[..], q(b"open /proc/sys/net/ipv4/vs/expire_no")))
+        );
         assert_eq!(it.next(), None);
         assert_eq!(it.rest(), b"");
     }
@@ -411,7 +509,10 @@ mod tests {
         assert_eq!(pairs(f).count(), 7);
         // formats.md 6.2: `missed times=N` (key with a space): `missed` is skipped.
         let f = br#"cronjob="ns/name" missed times=5"#;
-        assert_eq!(all(f), vec![(&b"cronjob"[..], q(b"ns/name")), (&b"times"[..], bare(b"5"))]);
+        assert_eq!(
+            all(f),
+            vec![(&b"cronjob"[..], q(b"ns/name")), (&b"times"[..], bare(b"5"))]
+        );
         // A whole structured body (message included): the quoted message is skipped.
         let f = br#""Unhandled Error" err="failed calling webhook \"linkerd-proxy-injector.linkerd.io\": failed to call webhook: Post \"https://linkerd-proxy-injector.linkerd.svc:443/?timeout=10s\": service \"linkerd-proxy-injector\" not found" logger="UnhandledError""#;
         let v = all(f);
@@ -427,7 +528,13 @@ mod tests {
         assert!(all(b"").is_empty());
         assert!(all(b"  \t ").is_empty());
         assert!(all(br#"just "text" here"#).is_empty());
-        assert_eq!(get(br#"msg="unterminated \" x"#, b"msg"), Some(q(br#"unterminated \" x"#)));
-        assert_eq!(get(br#"msg="ends with backslash \"#, b"msg"), Some(q(br#"ends with backslash \"#)));
+        assert_eq!(
+            get(br#"msg="unterminated \" x"#, b"msg"),
+            Some(q(br#"unterminated \" x"#))
+        );
+        assert_eq!(
+            get(br#"msg="ends with backslash \"#, b"msg"),
+            Some(q(br#"ends with backslash \"#))
+        );
     }
 }

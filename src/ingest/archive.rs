@@ -7,6 +7,7 @@
 use super::discover::{os_reason, plausible_epoch_secs, FileJob};
 use super::{Body, Problem, SourceMeta, SourceVisitor};
 use flate2::read::MultiGzDecoder;
+use std::collections::HashSet;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -171,6 +172,8 @@ fn read_tar(archive: &Source<'_>, reader: &mut dyn Read, depth: usize, visitor: 
     };
     let mut members = 0usize;
     let mut last: Option<String> = None;
+    // A tar may hold the same path twice (appended updates): later copies get `#2`, `#3`, …
+    let mut names: HashSet<String> = HashSet::new();
     for entry in entries {
         let mut entry = match entry {
             Ok(e) => e,
@@ -193,7 +196,13 @@ fn read_tar(archive: &Source<'_>, reader: &mut dyn Read, depth: usize, visitor: 
             continue;
         }
         members += 1;
-        let display = format!("{}!/{name}", archive.display);
+        let mut unique = name.clone();
+        let mut n = 1;
+        while !names.insert(unique.clone()) {
+            n += 1;
+            unique = format!("{name}#{n}");
+        }
+        let display = format!("{}!/{unique}", archive.display);
         last = Some(name);
         let size = entry.size();
         let member = Source {
@@ -345,7 +354,9 @@ impl<R: Read> Read for Gunzip<R> {
                     _ => io::Error::other("read error"),
                 };
             }
-            if e.kind() == io::ErrorKind::UnexpectedEof {
+            if e.to_string().starts_with("corrupt gzip") {
+                e
+            } else if e.kind() == io::ErrorKind::UnexpectedEof {
                 io::Error::new(e.kind(), format!("truncated gzip: {e}"))
             } else {
                 io::Error::new(e.kind(), format!("corrupt gzip: {e}"))

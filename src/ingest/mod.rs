@@ -48,7 +48,9 @@ pub enum Body<'a> {
 pub struct Problem {
     /// Display path, as in [`SourceMeta::path`].
     pub path: String,
-    /// Plain-words reason (`permission denied`, `broken symlink -> x`, `corrupt gzip: …`).
+    /// Plain-words reason: `permission denied`, `not found`, `empty file`, `symlink loop`,
+    /// `broken symlink -> x`, `fifo: skipped`, `damaged tar archive, read stopped after 2 members (last: a.log): …`.
+    /// (Damage inside a stream, e.g. `corrupt gzip: …`, reaches the visitor as a read error instead.)
     pub reason: String,
 }
 

@@ -384,6 +384,62 @@ fn unreadable_file_is_reported_with_the_os_reason() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn unreadable_folder_is_reported_and_the_rest_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let locked = d.path().join("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::write(locked.join("in.log"), "in\n").unwrap();
+    fs::write(d.path().join("out.log"), "out\n").unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let root_reads = fs::read_dir(&locked).is_ok();
+    let c = Collect::run(&[d.path().to_path_buf()]);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap(); // let tempdir clean up
+    if root_reads {
+        assert_eq!(c.paths(), ["locked/in.log", "out.log"]);
+    } else {
+        assert_eq!(c.paths(), ["out.log"]);
+        assert_eq!(c.problems(), [("locked".to_string(), "permission denied".to_string())]);
+    }
+}
+
+#[test]
+fn truncated_tar_gz_fails_in_the_member_and_reports_the_archive() {
+    let d = tempfile::tempdir().unwrap();
+    let text: Vec<u8> = (0..5000)
+        .flat_map(|i| format!("{i} some kubelet line\n").into_bytes())
+        .collect();
+    let whole = gz(&tar_of(&[
+        ("a.log", b"small\n", 0),
+        ("big.log", &text, 0),
+        ("lost.log", b"lost\n", 0),
+    ]));
+    fs::write(d.path().join("cut.tar.gz"), &whole[..whole.len() * 2 / 3]).unwrap();
+    let c = Collect::run(&[d.path().join("cut.tar.gz")]);
+    assert_eq!(c.paths(), ["cut.tar.gz!/a.log", "cut.tar.gz!/big.log"]);
+    c.with("cut.tar.gz!/big.log", |g| {
+        assert!(g.error.as_deref().is_some_and(|e| e.contains("gzip")), "{:?}", g.error);
+        assert!(text.starts_with(&g.bytes) && g.bytes.len() < text.len());
+    });
+    let reason = c.problem_for("cut.tar.gz").expect("archive problem");
+    assert!(reason.contains("after 2 members (last: big.log)"), "{reason}");
+}
+
+#[test]
+fn duplicate_member_names_stay_unique() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("t.tar"),
+        tar_of(&[("a.log", b"one\n", 0), ("./a.log", b"two\n", 0)]),
+    )
+    .unwrap();
+    let c = Collect::run(&[d.path().join("t.tar")]);
+    assert_eq!(c.paths(), ["t.tar!/a.log", "t.tar!/a.log#2"]);
+    assert_eq!(c.bytes_of("t.tar!/a.log#2"), b"two\n");
+}
+
 #[test]
 fn empty_files_are_reported() {
     let d = tempfile::tempdir().unwrap();
