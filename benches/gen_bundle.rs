@@ -38,12 +38,16 @@ fn main() -> ExitCode {
     let mut out: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut val = |name: &str| {
-            args.next().ok_or_else(|| format!("{name} needs a value"))
-        };
+        let mut val = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         let res: Result<(), String> = match a.as_str() {
-            "--size" => val("--size").and_then(|v| parse_size(&v).map(|n| size = Some(n)).ok_or(format!("bad size {v:?}"))),
-            "--nodes" => val("--nodes").and_then(|v| v.parse().map(|n| nodes = n).map_err(|_| format!("bad node count {v:?}"))),
+            "--size" => {
+                val("--size").and_then(|v| parse_size(&v).map(|n| size = Some(n)).ok_or(format!("bad size {v:?}")))
+            }
+            "--nodes" => val("--nodes").and_then(|v| {
+                v.parse()
+                    .map(|n| nodes = n)
+                    .map_err(|_| format!("bad node count {v:?}"))
+            }),
             "--seed" => val("--seed").and_then(|v| v.parse().map(|n| seed = n).map_err(|_| format!("bad seed {v:?}"))),
             "--out" => val("--out").map(|v| out = Some(PathBuf::from(v))),
             "-h" | "--help" => {
@@ -69,7 +73,10 @@ fn main() -> ExitCode {
         match std::fs::read_dir(&out) {
             Ok(mut entries) => {
                 if entries.next().is_some() {
-                    eprintln!("gen-bundle: refusing to write into non-empty directory {}", out.display());
+                    eprintln!(
+                        "gen-bundle: refusing to write into non-empty directory {}",
+                        out.display()
+                    );
                     return ExitCode::from(1);
                 }
             }
@@ -79,7 +86,11 @@ fn main() -> ExitCode {
             }
         }
     }
-    let spec = gen::BundleSpec { target_bytes, nodes, seed };
+    let spec = gen::BundleSpec {
+        target_bytes,
+        nodes,
+        seed,
+    };
     let started = Instant::now();
     match gen::write_bundle(&out, &spec) {
         Ok(st) => {

@@ -71,7 +71,11 @@ impl SourceVisitor for Collector<'_> {
 /// Runs one analysis.
 pub fn analyze(opts: &Options) -> Result<Analysis, AnalyzeError> {
     let progress = Progress::new(None, opts.progress);
-    let collector = Collector { scans: Mutex::new(Vec::new()), problems: Mutex::new(Vec::new()), progress: &progress };
+    let collector = Collector {
+        scans: Mutex::new(Vec::new()),
+        problems: Mutex::new(Vec::new()),
+        progress: &progress,
+    };
     ingest::ingest(&opts.inputs, &collector, &progress);
     progress.finish();
     let mut scans = collector.scans.into_inner().expect("not poisoned");
@@ -80,10 +84,16 @@ pub fn analyze(opts: &Options) -> Result<Analysis, AnalyzeError> {
     if scans.iter().all(|s| s.counts.lines == 0) {
         let mut all = problems;
         all.extend(scans.iter().flat_map(|s| {
-            s.problems.iter().map(|p| Problem { path: s.meta.path.clone(), reason: p.clone() })
+            s.problems.iter().map(|p| Problem {
+                path: s.meta.path.clone(),
+                reason: p.clone(),
+            })
         }));
         if all.is_empty() {
-            all.push(Problem { path: "(inputs)".into(), reason: "no files found".into() });
+            all.push(Problem {
+                path: "(inputs)".into(),
+                reason: "no files found".into(),
+            });
         }
         return Err(AnalyzeError::NothingReadable(all));
     }
@@ -158,14 +168,26 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
     }
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     totals.kept = timeline.iter().map(|r| r.count).sum();
-    Analysis { version: VERSION, inputs, timeline, findings: Vec::new(), totals }
+    Analysis {
+        version: VERSION,
+        inputs,
+        timeline,
+        findings: Vec::new(),
+        totals,
+    }
 }
 
 fn identify(s: &SourceScan, known_hosts: &[String], zones: &ZoneRules) -> Facts {
     let path = &s.meta.path;
     let records = s.counts.records.max(1);
-    let host = s.hosts.first().filter(|(_, n)| n * 2 >= records).map(|(h, _)| h.clone());
-    let node = host.or_else(|| s.machine.clone()).or_else(|| entities::node_from_path(path, known_hosts));
+    let host = s
+        .hosts
+        .first()
+        .filter(|(_, n)| n * 2 >= records)
+        .map(|(h, _)| h.clone());
+    let node = host
+        .or_else(|| s.machine.clone())
+        .or_else(|| entities::node_from_path(path, known_hosts));
     let pod = entities::pod_from_log_path(path);
     let file_name = path.rsplit(['/', '!']).next().unwrap_or(path);
     let component = s
@@ -181,7 +203,12 @@ fn identify(s: &SourceScan, known_hosts: &[String], zones: &ZoneRules) -> Facts 
         node,
         component,
         pod,
-        clock: SourceClock { year: None, rollovers: s.rollovers.clone(), zone, boot: None },
+        clock: SourceClock {
+            year: None,
+            rollovers: s.rollovers.clone(),
+            zone,
+            boot: None,
+        },
         time_basis: String::new(),
     }
 }
@@ -204,7 +231,11 @@ fn decide_years(scans: &[SourceScan], facts: &mut [Facts], opts: &Options) {
         .filter_map(|(s, f)| {
             let a = f.clock.resolve(s.first?.line, s.first?.time)?.at;
             let b = f.clock.resolve(s.last?.line, s.last?.time)?.at;
-            Some(Reference { node: f.node.clone(), min: a.min(b), max: a.max(b) })
+            Some(Reference {
+                node: f.node.clone(),
+                min: a.min(b),
+                max: a.max(b),
+            })
         })
         .collect();
     let now_year = clock::year_of(now_ns());
@@ -277,7 +308,11 @@ fn describe_time(s: &SourceScan, f: &Facts) -> String {
             0 => String::new(),
             n => format!(", {n} Dec→Jan rollover(s)"),
         };
-        parts.push(format!("{} wall clock without year: {year}{roll}, {}", t.wall_yearless, zone_note(zone())));
+        parts.push(format!(
+            "{} wall clock without year: {year}{roll}, {}",
+            t.wall_yearless,
+            zone_note(zone())
+        ));
     }
     if t.since_boot > 0 {
         parts.push(match &f.clock.boot {
@@ -291,7 +326,10 @@ fn describe_time(s: &SourceScan, f: &Facts) -> String {
                 t.since_boot,
                 crate::model::format_time(*b)
             ),
-            None => format!("{} since boot: not placed (no boot time: no kernel lines with wall times on this node, no mtime)", t.since_boot),
+            None => format!(
+                "{} since boot: not placed (no boot time: no kernel lines with wall times on this node, no mtime)",
+                t.since_boot
+            ),
         });
     }
     if t.none > 0 {
@@ -308,7 +346,9 @@ fn place(source: usize, s: &SourceScan, f: &Facts, r: &scan::row::RawRow) -> Pla
         .as_deref()
         .map(str::to_string)
         .or_else(|| {
-            r.ident.as_deref().map(|i| entities::component_from_ident(i).map_or_else(|| i.to_string(), str::to_string))
+            r.ident
+                .as_deref()
+                .map(|i| entities::component_from_ident(i).map_or_else(|| i.to_string(), str::to_string))
         })
         .or_else(|| f.component.clone());
     Placed {
@@ -317,12 +357,18 @@ fn place(source: usize, s: &SourceScan, f: &Facts, r: &scan::row::RawRow) -> Pla
             approx_s: first.and_then(|t| t.approx_s),
             node: r.host.as_deref().map(str::to_string).or_else(|| f.node.clone()),
             component,
-            object: r.object.clone().or_else(|| f.pod.as_ref().map(|(p, c)| format!("{p}:{c}"))),
+            object: r
+                .object
+                .clone()
+                .or_else(|| f.pod.as_ref().map(|(p, c)| format!("{p}:{c}"))),
             severity: r.severity.as_str(),
             message: r.message.clone(),
             count: r.count,
             last_at: last.map(|t| t.at).or(first.map(|t| t.at)),
-            source: SourceRef { path: s.meta.path.clone(), line: r.line },
+            source: SourceRef {
+                path: s.meta.path.clone(),
+                line: r.line,
+            },
             signal: r.signal,
             time_inherited: r.time_inherited,
         },
@@ -373,7 +419,11 @@ fn describe_formats(s: &SourceScan) -> String {
     let Some(&((outer, inner), _)) = s.formats.first() else {
         return s.format.map_or("text".into(), |(o, _)| o.as_str().to_string());
     };
-    let mut out = if outer == inner { outer.as_str().to_string() } else { format!("{}>{}", outer.as_str(), inner.as_str()) };
+    let mut out = if outer == inner {
+        outer.as_str().to_string()
+    } else {
+        format!("{}>{}", outer.as_str(), inner.as_str())
+    };
     let total: u64 = s.formats.iter().map(|(_, n)| n).sum();
     for &((o, i), n) in s.formats.iter().skip(1) {
         if n * 20 >= total {

@@ -1,2 +1,15 @@
-//! postmortem: offline Kubernetes incident analyzer (being assembled).
+//! postmortem: offline Kubernetes incident analyzer.
+//!
+//! Data flows one way: [`ingest`] finds and reads the inputs, [`scan`] parses each source (grammars live in
+//! the `parsers` crate) and keeps warnings, errors and [`signals`], [`normalize`] decides node, component and
+//! UTC time, [`timeline`] merges everything, [`report`] renders the [`model::Analysis`]. [`analysis`] runs the
+//! whole.
+
+pub mod analysis;
 pub mod ingest;
+pub mod model;
+pub mod normalize;
+pub mod report;
+pub mod scan;
+pub mod signals;
+pub mod timeline;

@@ -79,8 +79,18 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
     for z in &args.tz {
         zones.add(z).map_err(|e| format!("--tz {z}: {e}"))?;
     }
-    let since = args.since.as_deref().map(parse_time).transpose().map_err(|e| format!("--since: {e}"))?;
-    let until = args.until.as_deref().map(parse_time).transpose().map_err(|e| format!("--until: {e}"))?;
+    let since = args
+        .since
+        .as_deref()
+        .map(parse_time)
+        .transpose()
+        .map_err(|e| format!("--since: {e}"))?;
+    let until = args
+        .until
+        .as_deref()
+        .map(parse_time)
+        .transpose()
+        .map_err(|e| format!("--until: {e}"))?;
     for p in &args.paths {
         if std::fs::symlink_metadata(p).is_err() {
             return Err(format!("{}: no such file or folder", p.display()));
@@ -171,14 +181,27 @@ fn parse_time(s: &str) -> Result<i64, String> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return t.timestamp_nanos_opt().ok_or_else(|| "out of range".to_string());
     }
-    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+    for f in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, f) {
-            return t.and_utc().timestamp_nanos_opt().ok_or_else(|| "out of range".to_string());
+            return t
+                .and_utc()
+                .timestamp_nanos_opt()
+                .ok_or_else(|| "out of range".to_string());
         }
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         let t = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-        return t.and_utc().timestamp_nanos_opt().ok_or_else(|| "out of range".to_string());
+        return t
+            .and_utc()
+            .timestamp_nanos_opt()
+            .ok_or_else(|| "out of range".to_string());
     }
-    Err(format!("`{s}` is not a time (use RFC 3339 such as 2023-03-13T16:00:00Z, or 2023-03-13 16:00)"))
+    Err(format!(
+        "`{s}` is not a time (use RFC 3339 such as 2023-03-13T16:00:00Z, or 2023-03-13 16:00)"
+    ))
 }

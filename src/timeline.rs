@@ -17,7 +17,7 @@ pub struct Placed {
 /// Merges repeats of one template that chunked scanning left as separate rows (same source and key, gap within
 /// the collapse window), then sorts by time (rows that could not be placed last), source, line.
 pub fn build(mut placed: Vec<Placed>, since: Option<i64>, until: Option<i64>) -> Vec<TimelineRow> {
-    placed.sort_by(|a, b| (a.source, a.key, a.row.at).cmp(&(b.source, b.key, b.row.at)));
+    placed.sort_by_key(|p| (p.source, p.key, p.row.at));
     let mut merged: Vec<Placed> = Vec::with_capacity(placed.len());
     let mut open: FxHashMap<(usize, u64), usize> = FxHashMap::default();
     for p in placed {
@@ -35,11 +35,7 @@ pub fn build(mut placed: Vec<Placed>, since: Option<i64>, until: Option<i64>) ->
         merged.push(p);
     }
     merged.retain(|p| in_window(&p.row, since, until));
-    merged.sort_by(|a, b| {
-        let ka = (a.row.at.is_none(), a.row.at, a.source, a.row.source.line);
-        let kb = (b.row.at.is_none(), b.row.at, b.source, b.row.source.line);
-        ka.cmp(&kb)
-    });
+    merged.sort_by_key(|p| (p.row.at.is_none(), p.row.at, p.source, p.row.source.line));
     merged.into_iter().map(|p| p.row).collect()
 }
 
@@ -76,13 +72,29 @@ mod tests {
     #[test]
     fn merges_split_repeats_and_orders_stably() {
         let placed = vec![
-            Placed { row: row(100 * S, 200 * S, 10, 5), source: 0, key: 7 },
+            Placed {
+                row: row(100 * S, 200 * S, 10, 5),
+                source: 0,
+                key: 7,
+            },
             // same template, next chunk, 60 s later: merged
-            Placed { row: row(260 * S, 300 * S, 900, 3), source: 0, key: 7 },
+            Placed {
+                row: row(260 * S, 300 * S, 900, 3),
+                source: 0,
+                key: 7,
+            },
             // same template an hour later: a new row
-            Placed { row: row(4000 * S, 4000 * S, 5000, 1), source: 0, key: 7 },
+            Placed {
+                row: row(4000 * S, 4000 * S, 5000, 1),
+                source: 0,
+                key: 7,
+            },
             // another source at the same instant as the first: after it (source order)
-            Placed { row: row(100 * S, 100 * S, 1, 1), source: 1, key: 7 },
+            Placed {
+                row: row(100 * S, 100 * S, 1, 1),
+                source: 1,
+                key: 7,
+            },
         ];
         let t = build(placed, None, None);
         assert_eq!(t.len(), 3);
@@ -94,8 +106,16 @@ mod tests {
     #[test]
     fn window_filters_by_overlap() {
         let placed = vec![
-            Placed { row: row(100 * S, 200 * S, 1, 2), source: 0, key: 1 },
-            Placed { row: row(500 * S, 500 * S, 2, 1), source: 0, key: 2 },
+            Placed {
+                row: row(100 * S, 200 * S, 1, 2),
+                source: 0,
+                key: 1,
+            },
+            Placed {
+                row: row(500 * S, 500 * S, 2, 1),
+                source: 0,
+                key: 2,
+            },
         ];
         let t = build(placed, Some(150 * S), Some(400 * S));
         assert_eq!(t.len(), 1);

@@ -58,7 +58,9 @@ pub fn write_bundle(dir: &Path, spec: &BundleSpec) -> io::Result<BundleStats> {
     let next = AtomicUsize::new(0);
     let stats = Mutex::new(BundleStats::default());
     let first_err: Mutex<Option<io::Error>> = Mutex::new(None);
-    let workers = std::thread::available_parallelism().map_or(4, |n| n.get()).clamp(1, jobs.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map_or(4, |n| n.get())
+        .clamp(1, jobs.len().max(1));
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| loop {
@@ -319,7 +321,12 @@ impl Put for Vec<u8> {
     /// RFC3339NanoFixed in UTC: `2023-11-07T09:41:27.318204123Z` (dockerd, containerd).
     #[inline]
     fn iso_nano(&mut self, t: u64, sub_us_ns: u64) -> &mut Self {
-        self.s(DATE_ISO).c(b'T').hms(t).c(b'.').zn(t % US * 1000 + sub_us_ns % 1000, 9).c(b'Z')
+        self.s(DATE_ISO)
+            .c(b'T')
+            .hms(t)
+            .c(b'.')
+            .zn(t % US * 1000 + sub_us_ns % 1000, 9)
+            .c(b'Z')
     }
     /// etcd 3.5.8–3.5.14 zap time: `2006-01-02T15:04:05.999999Z0700` → trailing zeros trimmed.
     #[inline]
@@ -418,7 +425,12 @@ struct Out {
 
 impl Out {
     fn create(path: &Path) -> io::Result<Self> {
-        Ok(Out { w: BufWriter::with_capacity(4 << 20, File::create(path)?), b: Vec::with_capacity(16 << 10), bytes: 0, lines: 0 })
+        Ok(Out {
+            w: BufWriter::with_capacity(4 << 20, File::create(path)?),
+            b: Vec::with_capacity(16 << 10),
+            bytes: 0,
+            lines: 0,
+        })
     }
     /// Writes the record(s) formatted into `self.b`.
     #[inline]
@@ -447,7 +459,13 @@ struct Clock {
 
 impl Clock {
     fn new(start: u64, end: u64, budget: u64) -> Self {
-        Clock { start, span: end.saturating_sub(start).max(1), budget: budget.max(1), prev: start, burst: 0 }
+        Clock {
+            start,
+            span: end.saturating_sub(start).max(1),
+            budget: budget.max(1),
+            prev: start,
+            burst: 0,
+        }
     }
     #[inline]
     fn tick(&mut self, written: u64, r: &mut Rng) -> u64 {
@@ -519,39 +537,317 @@ struct Wl {
 }
 
 const fn ctr(name: &'static str, image: &'static str, port: u16, path: &'static str) -> CtrSpec {
-    CtrSpec { name, image, port, path }
+    CtrSpec {
+        name,
+        image,
+        port,
+        path,
+    }
 }
 
 const ECR: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 
 const WORKLOADS: &[Wl] = &[
-    Wl { ns: "kube-system", name: "kube-proxy", kind: Kind::Ds, replicas: 0, ctrs: &[ctr("kube-proxy", "registry.k8s.io/kube-proxy:v1.28.3", 10256, "/healthz")] },
-    Wl { ns: "kube-system", name: "calico-node", kind: Kind::Ds, replicas: 0, ctrs: &[ctr("calico-node", "docker.io/calico/node:v3.26.3", 9099, "/liveness")] },
-    Wl { ns: "kube-system", name: "ebs-csi-node", kind: Kind::Ds, replicas: 0, ctrs: &[ctr("ebs-plugin", "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.24.0", 9808, "/healthz"), ctr("node-driver-registrar", "public.ecr.aws/eks-distro/kubernetes-csi/node-driver-registrar:v2.9.0-eks-1-28-6", 9809, "/healthz")] },
-    Wl { ns: "monitoring", name: "node-exporter", kind: Kind::Ds, replicas: 0, ctrs: &[ctr("node-exporter", "quay.io/prometheus/node-exporter:v1.6.1", 9100, "/")] },
-    Wl { ns: "logging", name: "fluent-bit", kind: Kind::Ds, replicas: 0, ctrs: &[ctr("fluent-bit", "cr.fluentbit.io/fluent/fluent-bit:2.1.10", 2020, "/api/v1/health")] },
-    Wl { ns: "kube-system", name: "coredns", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("coredns", "registry.k8s.io/coredns/coredns:v1.10.1", 8181, "/ready")] },
-    Wl { ns: "kube-system", name: "metrics-server", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("metrics-server", "registry.k8s.io/metrics-server/metrics-server:v0.6.4", 10250, "/readyz")] },
-    Wl { ns: "monitoring", name: "prometheus-k8s", kind: Kind::Sts, replicas: 2, ctrs: &[ctr("prometheus", "quay.io/prometheus/prometheus:v2.47.2", 9090, "/-/ready"), ctr("config-reloader", "quay.io/prometheus-operator/prometheus-config-reloader:v0.68.0", 8080, "/healthz")] },
-    Wl { ns: "monitoring", name: "alertmanager-main", kind: Kind::Sts, replicas: 3, ctrs: &[ctr("alertmanager", "quay.io/prometheus/alertmanager:v0.26.0", 9093, "/-/ready")] },
-    Wl { ns: "monitoring", name: "grafana", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("grafana", "docker.io/grafana/grafana:10.2.0", 3000, "/api/health")] },
-    Wl { ns: "monitoring", name: "kube-state-metrics", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("kube-state-metrics", "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.10.0", 8080, "/healthz")] },
-    Wl { ns: "ingress-nginx", name: "ingress-nginx-controller", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("controller", "registry.k8s.io/ingress-nginx/controller:v1.9.4", 10254, "/healthz")] },
-    Wl { ns: "cert-manager", name: "cert-manager", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("cert-manager-controller", "quay.io/jetstack/cert-manager-controller:v1.13.2", 9403, "/livez")] },
-    Wl { ns: "cert-manager", name: "cert-manager-webhook", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("cert-manager-webhook", "quay.io/jetstack/cert-manager-webhook:v1.13.2", 6080, "/healthz")] },
-    Wl { ns: "gatekeeper-system", name: "gatekeeper-controller-manager", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("manager", "openpolicyagent/gatekeeper:v3.13.3", 9090, "/readyz")] },
-    Wl { ns: "gatekeeper-system", name: "gatekeeper-audit", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("manager", "openpolicyagent/gatekeeper:v3.13.3", 9090, "/healthz")] },
-    Wl { ns: "payments", name: "payments-api", kind: Kind::Deploy, replicas: 3, ctrs: &[ctr("api", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api:2.14.1", 8080, "/healthz")] },
-    Wl { ns: "payments", name: "ledger-worker", kind: Kind::Deploy, replicas: 2, ctrs: &[ctr("worker", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ledger-worker:2.14.1", 8081, "/ready")] },
-    Wl { ns: "payments", name: "postgres", kind: Kind::Sts, replicas: 3, ctrs: &[ctr("postgres", "docker.io/library/postgres:15.4", 5432, "")] },
-    Wl { ns: "checkout", name: "checkout-web", kind: Kind::Deploy, replicas: 4, ctrs: &[ctr("web", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout-web:5.3.0", 3000, "/api/health")] },
-    Wl { ns: "checkout", name: "cart-service", kind: Kind::Deploy, replicas: 3, ctrs: &[ctr("cart", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/cart-service:1.8.7", 8080, "/actuator/health/readiness")] },
-    Wl { ns: "checkout", name: "redis", kind: Kind::Sts, replicas: 3, ctrs: &[ctr("redis", "docker.io/library/redis:7.2.3", 6379, "")] },
-    Wl { ns: "search", name: "search-api", kind: Kind::Deploy, replicas: 2, ctrs: &[ctr("search-api", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/search-api:0.31.0", 8080, "/healthz")] },
-    Wl { ns: "search", name: "elasticsearch-data", kind: Kind::Sts, replicas: 5, ctrs: &[ctr("elasticsearch", "docker.elastic.co/elasticsearch/elasticsearch:8.10.4", 9200, "/_cluster/health?local=true")] },
-    Wl { ns: "batch-jobs", name: "report-generator", kind: Kind::Cron, replicas: 4, ctrs: &[ctr("report", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/report-generator:3.2.0", 0, "")] },
-    Wl { ns: "batch-jobs", name: "nightly-etl", kind: Kind::Cron, replicas: 2, ctrs: &[ctr("etl", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/etl:0.9.3", 0, "")] },
-    Wl { ns: "default", name: "nginx-demo", kind: Kind::Deploy, replicas: 1, ctrs: &[ctr("nginx", "docker.io/library/nginx:1.25.3", 80, "/")] },
+    Wl {
+        ns: "kube-system",
+        name: "kube-proxy",
+        kind: Kind::Ds,
+        replicas: 0,
+        ctrs: &[ctr(
+            "kube-proxy",
+            "registry.k8s.io/kube-proxy:v1.28.3",
+            10256,
+            "/healthz",
+        )],
+    },
+    Wl {
+        ns: "kube-system",
+        name: "calico-node",
+        kind: Kind::Ds,
+        replicas: 0,
+        ctrs: &[ctr("calico-node", "docker.io/calico/node:v3.26.3", 9099, "/liveness")],
+    },
+    Wl {
+        ns: "kube-system",
+        name: "ebs-csi-node",
+        kind: Kind::Ds,
+        replicas: 0,
+        ctrs: &[
+            ctr(
+                "ebs-plugin",
+                "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.24.0",
+                9808,
+                "/healthz",
+            ),
+            ctr(
+                "node-driver-registrar",
+                "public.ecr.aws/eks-distro/kubernetes-csi/node-driver-registrar:v2.9.0-eks-1-28-6",
+                9809,
+                "/healthz",
+            ),
+        ],
+    },
+    Wl {
+        ns: "monitoring",
+        name: "node-exporter",
+        kind: Kind::Ds,
+        replicas: 0,
+        ctrs: &[ctr(
+            "node-exporter",
+            "quay.io/prometheus/node-exporter:v1.6.1",
+            9100,
+            "/",
+        )],
+    },
+    Wl {
+        ns: "logging",
+        name: "fluent-bit",
+        kind: Kind::Ds,
+        replicas: 0,
+        ctrs: &[ctr(
+            "fluent-bit",
+            "cr.fluentbit.io/fluent/fluent-bit:2.1.10",
+            2020,
+            "/api/v1/health",
+        )],
+    },
+    Wl {
+        ns: "kube-system",
+        name: "coredns",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr(
+            "coredns",
+            "registry.k8s.io/coredns/coredns:v1.10.1",
+            8181,
+            "/ready",
+        )],
+    },
+    Wl {
+        ns: "kube-system",
+        name: "metrics-server",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr(
+            "metrics-server",
+            "registry.k8s.io/metrics-server/metrics-server:v0.6.4",
+            10250,
+            "/readyz",
+        )],
+    },
+    Wl {
+        ns: "monitoring",
+        name: "prometheus-k8s",
+        kind: Kind::Sts,
+        replicas: 2,
+        ctrs: &[
+            ctr("prometheus", "quay.io/prometheus/prometheus:v2.47.2", 9090, "/-/ready"),
+            ctr(
+                "config-reloader",
+                "quay.io/prometheus-operator/prometheus-config-reloader:v0.68.0",
+                8080,
+                "/healthz",
+            ),
+        ],
+    },
+    Wl {
+        ns: "monitoring",
+        name: "alertmanager-main",
+        kind: Kind::Sts,
+        replicas: 3,
+        ctrs: &[ctr(
+            "alertmanager",
+            "quay.io/prometheus/alertmanager:v0.26.0",
+            9093,
+            "/-/ready",
+        )],
+    },
+    Wl {
+        ns: "monitoring",
+        name: "grafana",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr("grafana", "docker.io/grafana/grafana:10.2.0", 3000, "/api/health")],
+    },
+    Wl {
+        ns: "monitoring",
+        name: "kube-state-metrics",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr(
+            "kube-state-metrics",
+            "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.10.0",
+            8080,
+            "/healthz",
+        )],
+    },
+    Wl {
+        ns: "ingress-nginx",
+        name: "ingress-nginx-controller",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr(
+            "controller",
+            "registry.k8s.io/ingress-nginx/controller:v1.9.4",
+            10254,
+            "/healthz",
+        )],
+    },
+    Wl {
+        ns: "cert-manager",
+        name: "cert-manager",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr(
+            "cert-manager-controller",
+            "quay.io/jetstack/cert-manager-controller:v1.13.2",
+            9403,
+            "/livez",
+        )],
+    },
+    Wl {
+        ns: "cert-manager",
+        name: "cert-manager-webhook",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr(
+            "cert-manager-webhook",
+            "quay.io/jetstack/cert-manager-webhook:v1.13.2",
+            6080,
+            "/healthz",
+        )],
+    },
+    Wl {
+        ns: "gatekeeper-system",
+        name: "gatekeeper-controller-manager",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr("manager", "openpolicyagent/gatekeeper:v3.13.3", 9090, "/readyz")],
+    },
+    Wl {
+        ns: "gatekeeper-system",
+        name: "gatekeeper-audit",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr("manager", "openpolicyagent/gatekeeper:v3.13.3", 9090, "/healthz")],
+    },
+    Wl {
+        ns: "payments",
+        name: "payments-api",
+        kind: Kind::Deploy,
+        replicas: 3,
+        ctrs: &[ctr(
+            "api",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api:2.14.1",
+            8080,
+            "/healthz",
+        )],
+    },
+    Wl {
+        ns: "payments",
+        name: "ledger-worker",
+        kind: Kind::Deploy,
+        replicas: 2,
+        ctrs: &[ctr(
+            "worker",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ledger-worker:2.14.1",
+            8081,
+            "/ready",
+        )],
+    },
+    Wl {
+        ns: "payments",
+        name: "postgres",
+        kind: Kind::Sts,
+        replicas: 3,
+        ctrs: &[ctr("postgres", "docker.io/library/postgres:15.4", 5432, "")],
+    },
+    Wl {
+        ns: "checkout",
+        name: "checkout-web",
+        kind: Kind::Deploy,
+        replicas: 4,
+        ctrs: &[ctr(
+            "web",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout-web:5.3.0",
+            3000,
+            "/api/health",
+        )],
+    },
+    Wl {
+        ns: "checkout",
+        name: "cart-service",
+        kind: Kind::Deploy,
+        replicas: 3,
+        ctrs: &[ctr(
+            "cart",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/cart-service:1.8.7",
+            8080,
+            "/actuator/health/readiness",
+        )],
+    },
+    Wl {
+        ns: "checkout",
+        name: "redis",
+        kind: Kind::Sts,
+        replicas: 3,
+        ctrs: &[ctr("redis", "docker.io/library/redis:7.2.3", 6379, "")],
+    },
+    Wl {
+        ns: "search",
+        name: "search-api",
+        kind: Kind::Deploy,
+        replicas: 2,
+        ctrs: &[ctr(
+            "search-api",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/search-api:0.31.0",
+            8080,
+            "/healthz",
+        )],
+    },
+    Wl {
+        ns: "search",
+        name: "elasticsearch-data",
+        kind: Kind::Sts,
+        replicas: 5,
+        ctrs: &[ctr(
+            "elasticsearch",
+            "docker.elastic.co/elasticsearch/elasticsearch:8.10.4",
+            9200,
+            "/_cluster/health?local=true",
+        )],
+    },
+    Wl {
+        ns: "batch-jobs",
+        name: "report-generator",
+        kind: Kind::Cron,
+        replicas: 4,
+        ctrs: &[ctr(
+            "report",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/report-generator:3.2.0",
+            0,
+            "",
+        )],
+    },
+    Wl {
+        ns: "batch-jobs",
+        name: "nightly-etl",
+        kind: Kind::Cron,
+        replicas: 2,
+        ctrs: &[ctr(
+            "etl",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/etl:0.9.3",
+            0,
+            "",
+        )],
+    },
+    Wl {
+        ns: "default",
+        name: "nginx-demo",
+        kind: Kind::Deploy,
+        replicas: 1,
+        ctrs: &[ctr("nginx", "docker.io/library/nginx:1.25.3", 80, "/")],
+    },
 ];
 const WL_ES: usize = 23;
 const WL_GATEKEEPER: usize = 14;
@@ -610,7 +906,11 @@ impl Cluster {
         let cp = n.min(3);
         let mut nodes = Vec::with_capacity(n);
         for i in 0..n {
-            let name = if i < cp { format!("k8s-prod-cp-{}", i + 1) } else { format!("k8s-prod-node-{:02}", i - cp + 1) };
+            let name = if i < cp {
+                format!("k8s-prod-cp-{}", i + 1)
+            } else {
+                format!("k8s-prod-node-{:02}", i - cp + 1)
+            };
             let (rt, era) = if i < cp {
                 (Runtime::Containerd, Era::V128)
             } else {
@@ -651,9 +951,17 @@ impl Cluster {
             rs_hash.push(hash.clone());
             let mut mk = |r: &mut Rng, name: String, owner: String, node: usize, pods: &mut Vec<Pod>| {
                 let token = new_alnum(r, 5);
-                let vol = if nodes[node].era == Era::V120 { format!("default-token-{token}") } else { format!("kube-api-access-{token}") };
+                let vol = if nodes[node].era == Era::V120 {
+                    format!("default-token-{token}")
+                } else {
+                    format!("kube-api-access-{token}")
+                };
                 let host_net = matches!(wl.name, "kube-proxy" | "calico-node" | "node-exporter");
-                let ip = if host_net { nodes[node].ip.clone() } else { format!("10.244.{}.{}", node, r.range(2, 254)) };
+                let ip = if host_net {
+                    nodes[node].ip.clone()
+                } else {
+                    format!("10.244.{}.{}", node, r.range(2, 254))
+                };
                 let idx = pods.len();
                 pods.push(Pod {
                     wl: wi,
@@ -686,7 +994,11 @@ impl Cluster {
                 }
                 Kind::Sts => {
                     for k in 0..wl.replicas {
-                        let node = if wi == WL_ES && k == 2 { oom_node } else { *r.pick(&workers) };
+                        let node = if wi == WL_ES && k == 2 {
+                            oom_node
+                        } else {
+                            *r.pick(&workers)
+                        };
                         mk(&mut r, format!("{}-{k}", wl.name), wl.name.to_string(), node, &mut pods);
                     }
                 }
@@ -702,15 +1014,29 @@ impl Cluster {
                 }
             }
         }
-        let oom_pod = pods.iter().position(|p| p.wl == WL_ES && p.node == oom_node).unwrap_or(0);
+        let oom_pod = pods
+            .iter()
+            .position(|p| p.wl == WL_ES && p.node == oom_node)
+            .unwrap_or(0);
         for (i, node) in nodes.iter_mut().enumerate() {
             // Prefer an application pod as the troubled one.
-            let apps: Vec<usize> = node.pods.iter().copied().filter(|&p| pods[p].wl >= 5 && p != oom_pod).collect();
+            let apps: Vec<usize> = node
+                .pods
+                .iter()
+                .copied()
+                .filter(|&p| pods[p].wl >= 5 && p != oom_pod)
+                .collect();
             let from = if apps.is_empty() { &node.pods } else { &apps };
             node.trouble = *r.pick(from);
             node.trouble_pull = i % 3 == 2;
         }
-        let evicted: Vec<usize> = nodes[disk_node].pods.iter().copied().filter(|&p| pods[p].wl >= 5).take(4).collect();
+        let evicted: Vec<usize> = nodes[disk_node]
+            .pods
+            .iter()
+            .copied()
+            .filter(|&p| pods[p].wl >= 5)
+            .take(4)
+            .collect();
         Cluster {
             api: format!("{}:6443", nodes[0].ip),
             nodes,
@@ -781,20 +1107,40 @@ fn plan(c: &Cluster, total: u64) -> Vec<Job> {
     for (i, n) in c.nodes.iter().enumerate() {
         let dir = PathBuf::from("nodes").join(&n.name);
         let share = |pm: u64| frac(pm) / wsum * weights[i] + (frac(pm) % wsum) * weights[i] / wsum;
-        jobs.push(Job { path: dir.join("kubelet.log"), kind: FileKind::Kubelet, node: i, budget: share(5_500) });
+        jobs.push(Job {
+            path: dir.join("kubelet.log"),
+            kind: FileKind::Kubelet,
+            node: i,
+            budget: share(5_500),
+        });
         let (name, kind) = match n.rt {
             Runtime::Docker => ("docker.log", FileKind::Docker),
             Runtime::Containerd => ("containerd.log", FileKind::Containerd),
         };
-        jobs.push(Job { path: dir.join(name), kind, node: i, budget: share(2_000) });
+        jobs.push(Job {
+            path: dir.join(name),
+            kind,
+            node: i,
+            budget: share(2_000),
+        });
     }
     // kernel 1.95 %, events 0.05 %.
     let kern: Vec<usize> = (0..c.nodes.len()).filter(|&i| c.nodes[i].kernel_log).collect();
     for &i in &kern {
         let path = PathBuf::from("nodes").join(&c.nodes[i].name).join("kern.log");
-        jobs.push(Job { path, kind: FileKind::Kernel, node: i, budget: frac(195) / kern.len() as u64 });
+        jobs.push(Job {
+            path,
+            kind: FileKind::Kernel,
+            node: i,
+            budget: frac(195) / kern.len() as u64,
+        });
     }
-    jobs.push(Job { path: PathBuf::from("kubectl/events.txt"), kind: FileKind::Events, node: 0, budget: frac(5) });
+    jobs.push(Job {
+        path: PathBuf::from("kubectl/events.txt"),
+        kind: FileKind::Events,
+        node: 0,
+        budget: frac(5),
+    });
     // control plane: apiserver 10 %, etcd 8 %, controller-manager 3.5 % + scheduler 1.5 % (leaders log most).
     let cp = c.cp as u64;
     for i in 0..c.cp {
@@ -809,10 +1155,30 @@ fn plan(c: &Cluster, total: u64) -> Vec<Job> {
             }
         };
         let api_w = [11u64, 10, 9][i];
-        jobs.push(Job { path: dir.join("kube-apiserver.log"), kind: FileKind::Apiserver, node: i, budget: frac(1_000) * api_w / [11, 21, 30][c.cp - 1] });
-        jobs.push(Job { path: dir.join("etcd.log"), kind: FileKind::Etcd, node: i, budget: frac(800) / cp });
-        jobs.push(Job { path: dir.join("kube-controller-manager.log"), kind: FileKind::ControllerManager, node: i, budget: lead(c.kcm_leader, 350) });
-        jobs.push(Job { path: dir.join("kube-scheduler.log"), kind: FileKind::Scheduler, node: i, budget: lead(c.sched_leader, 150) });
+        jobs.push(Job {
+            path: dir.join("kube-apiserver.log"),
+            kind: FileKind::Apiserver,
+            node: i,
+            budget: frac(1_000) * api_w / [11, 21, 30][c.cp - 1],
+        });
+        jobs.push(Job {
+            path: dir.join("etcd.log"),
+            kind: FileKind::Etcd,
+            node: i,
+            budget: frac(800) / cp,
+        });
+        jobs.push(Job {
+            path: dir.join("kube-controller-manager.log"),
+            kind: FileKind::ControllerManager,
+            node: i,
+            budget: lead(c.kcm_leader, 350),
+        });
+        jobs.push(Job {
+            path: dir.join("kube-scheduler.log"),
+            kind: FileKind::Scheduler,
+            node: i,
+            budget: lead(c.sched_leader, 150),
+        });
     }
     jobs
 }
@@ -851,13 +1217,35 @@ fn klog(b: &mut Vec<u8>, sev: u8, t: u64, pid: u64, file: &str) {
 /// journald short-precise prefix: `Nov 07 09:41:27.318204 host ident[pid]: `
 #[inline]
 fn journal_precise(b: &mut Vec<u8>, t: u64, host: &str, ident: &str, pid: u64) {
-    b.s(MON).c(b' ').s(DD).c(b' ').hmsu(t).c(b' ').s(host).c(b' ').s(ident).c(b'[').u(pid).s("]: ");
+    b.s(MON)
+        .c(b' ')
+        .s(DD)
+        .c(b' ')
+        .hmsu(t)
+        .c(b' ')
+        .s(host)
+        .c(b' ')
+        .s(ident)
+        .c(b'[')
+        .u(pid)
+        .s("]: ");
 }
 
 /// journald short prefix: `Nov 07 09:41:27 host ident[pid]: `
 #[inline]
 fn journal_short(b: &mut Vec<u8>, t: u64, host: &str, ident: &str, pid: u64) {
-    b.s(MON).c(b' ').s(DD).c(b' ').hms(t).c(b' ').s(host).c(b' ').s(ident).c(b'[').u(pid).s("]: ");
+    b.s(MON)
+        .c(b' ')
+        .s(DD)
+        .c(b' ')
+        .hms(t)
+        .c(b' ')
+        .s(host)
+        .c(b' ')
+        .s(ident)
+        .c(b'[')
+        .u(pid)
+        .s("]: ");
 }
 
 fn sel<T: Copy>(era: Era, v: [T; 4]) -> T {
@@ -919,15 +1307,34 @@ fn probe_output(b: &mut Vec<u8>, r: &mut Rng, p: &Pod, cs: &CtrSpec, q: &str, es
     }
     match r.below(4) {
         0 => {
-            b.s("HTTP probe failed with statuscode: ").s(if r.chance(700) { "503" } else { "500" });
+            b.s("HTTP probe failed with statuscode: ")
+                .s(if r.chance(700) { "503" } else { "500" });
         }
         1 | 2 => {
-            b.s("Get ").s(q).s("http://").s(&p.ip).c(b':').u(cs.port as u64).s(cs.path).s(q);
+            b.s("Get ")
+                .s(q)
+                .s("http://")
+                .s(&p.ip)
+                .c(b':')
+                .u(cs.port as u64)
+                .s(cs.path)
+                .s(q);
             b.s(": context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
         }
         _ => {
-            b.s("Get ").s(q).s("http://").s(&p.ip).c(b':').u(cs.port as u64).s(cs.path).s(q);
-            b.s(": dial tcp ").s(&p.ip).c(b':').u(cs.port as u64).s(": connect: connection refused");
+            b.s("Get ")
+                .s(q)
+                .s("http://")
+                .s(&p.ip)
+                .c(b':')
+                .u(cs.port as u64)
+                .s(cs.path)
+                .s(q);
+            b.s(": dial tcp ")
+                .s(&p.ip)
+                .c(b':')
+                .u(cs.port as u64)
+                .s(": connect: connection refused");
         }
     }
 }
@@ -958,7 +1365,13 @@ struct KubeletState {
 fn kubelet(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> {
     let n = &c.nodes[ni];
     let mut clk = Clock::new(WIN_START + r.below(40 * US), WIN_END - r.below(40 * US), budget);
-    let mut st = KubeletState { kt: 0, notready_begun: false, notready_ended: false, disk_begun: false, oom_seen: false };
+    let mut st = KubeletState {
+        kt: 0,
+        notready_begun: false,
+        notready_ended: false,
+        disk_begun: false,
+        oom_seen: false,
+    };
     while o.bytes < budget {
         let t = clk.tick(o.bytes, r);
         // klog stamps the time before journald receives the line: a few µs earlier, never going backwards.
@@ -997,21 +1410,47 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
     match x {
         // PLEG events
         0..=164 => {
-            let typ = if r.chance(550) { "ContainerStarted" } else { "ContainerDied" };
+            let typ = if r.chance(550) {
+                "ContainerStarted"
+            } else {
+                "ContainerDied"
+            };
             let data = if r.chance(850) { cid } else { p.sandbox.as_str() };
             if era == Era::V120 {
                 h(b, b'I', "kubelet.go:1923");
                 b.s("SyncLoop (PLEG): \"");
                 podfmt(b, p);
-                b.s("\", event: &pleg.PodLifecycleEvent{ID:\"").s(&p.uid).s("\", Type:\"").s(typ).s("\", Data:\"").s(data).s("\"}");
+                b.s("\", event: &pleg.PodLifecycleEvent{ID:\"")
+                    .s(&p.uid)
+                    .s("\", Type:\"")
+                    .s(typ)
+                    .s("\", Data:\"")
+                    .s(data)
+                    .s("\"}");
             } else {
-                h(b, b'I', sel(era, ["", "kubelet.go:2092", "kubelet.go:2414", "kubelet.go:2454"]));
+                h(
+                    b,
+                    b'I',
+                    sel(era, ["", "kubelet.go:2092", "kubelet.go:2414", "kubelet.go:2454"]),
+                );
                 b.s("\"SyncLoop (PLEG): event for pod\" pod=\"");
                 kobj(b, p);
                 if era >= Era::V128 {
-                    b.s("\" event={\"ID\":\"").s(&p.uid).s("\",\"Type\":\"").s(typ).s("\",\"Data\":\"").s(data).s("\"}");
+                    b.s("\" event={\"ID\":\"")
+                        .s(&p.uid)
+                        .s("\",\"Type\":\"")
+                        .s(typ)
+                        .s("\",\"Data\":\"")
+                        .s(data)
+                        .s("\"}");
                 } else {
-                    b.s("\" event=&{ID:").s(&p.uid).s(" Type:").s(typ).s(" Data:").s(data).c(b'}');
+                    b.s("\" event=&{ID:")
+                        .s(&p.uid)
+                        .s(" Type:")
+                        .s(typ)
+                        .s(" Data:")
+                        .s(data)
+                        .c(b'}');
                 }
             }
         }
@@ -1024,16 +1463,34 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 podfmt(b, p);
                 b.c(b'"');
             } else {
-                h(b, b'I', sel(era, ["", "kubelet.go:2014", "kubelet.go:2336", "kubelet.go:2376"]));
+                h(
+                    b,
+                    b'I',
+                    sel(era, ["", "kubelet.go:2014", "kubelet.go:2336", "kubelet.go:2376"]),
+                );
                 b.s("\"SyncLoop ").s(op).s("\" source=\"api\" ");
                 pods_kv(b, era, &[p]);
             }
         }
         // SyncLoop (probe)
         225..=284 if era != Era::V120 => {
-            let (probe, status) = *r.pick(&[("readiness", "ready"), ("readiness", ""), ("readiness", "ready"), ("liveness", "unhealthy"), ("startup", "started")]);
-            h(b, b'I', sel(era, ["", "kubelet.go:2108", "kubelet.go:2432", "kubelet.go:2472"]));
-            b.s("\"SyncLoop (probe)\" probe=\"").s(probe).s("\" status=\"").s(status).s("\" pod=\"");
+            let (probe, status) = *r.pick(&[
+                ("readiness", "ready"),
+                ("readiness", ""),
+                ("readiness", "ready"),
+                ("liveness", "unhealthy"),
+                ("startup", "started"),
+            ]);
+            h(
+                b,
+                b'I',
+                sel(era, ["", "kubelet.go:2108", "kubelet.go:2432", "kubelet.go:2472"]),
+            );
+            b.s("\"SyncLoop (probe)\" probe=\"")
+                .s(probe)
+                .s("\" status=\"")
+                .s(status)
+                .s("\" pod=\"");
             kobj(b, p);
             b.c(b'"');
         }
@@ -1047,12 +1504,20 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 b.c(b':').s(cs.name).s("\" failed (failure): ");
                 probe_output(b, r, p, cs, "\"", false);
             } else {
-                h(b, b'I', sel(era, ["", "prober.go:121", "prober.go:107", "prober.go:107"]));
+                h(
+                    b,
+                    b'I',
+                    sel(era, ["", "prober.go:121", "prober.go:107", "prober.go:107"]),
+                );
                 b.s("\"Probe failed\" probeType=\"").s(pt).s("\" pod=\"");
                 kobj(b, p);
                 b.c(b'"');
                 pod_uid_kv(b, era, p);
-                b.s(" containerName=\"").s(cs.name).s(if era >= Era::V128 { "\" probeResult=\"failure\" output=\"" } else { "\" probeResult=failure output=\"" });
+                b.s(" containerName=\"").s(cs.name).s(if era >= Era::V128 {
+                    "\" probeResult=\"failure\" output=\""
+                } else {
+                    "\" probeResult=failure output=\""
+                });
                 probe_output(b, r, p, cs, "\\\"", true);
                 b.c(b'"');
             }
@@ -1060,7 +1525,14 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
         // Volume reconciler / operation generator
         355..=574 => {
             let (plugin, vol) = if r.chance(750) {
-                (if era == Era::V120 { "kubernetes.io/secret" } else { "kubernetes.io/projected" }, p.vol.as_str())
+                (
+                    if era == Era::V120 {
+                        "kubernetes.io/secret"
+                    } else {
+                        "kubernetes.io/projected"
+                    },
+                    p.vol.as_str(),
+                )
             } else {
                 ("kubernetes.io/configmap", "config")
             };
@@ -1074,25 +1546,101 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             };
             if step == 4 {
                 // printf in every era
-                h(b, b'I', sel(era, ["operation_generator.go:797", "operation_generator.go:910", "operation_generator.go:878", "operation_generator.go:878"]));
-                b.s("UnmountVolume.TearDown succeeded for volume \"").s(plugin).c(b'/').s(&p.uid).c(b'-').s(vol);
-                b.s("\" (OuterVolumeSpecName: \"").s(vol).s("\") pod \"").s(&p.uid).s("\" (UID: \"").s(&p.uid).s("\"). InnerVolumeSpecName \"").s(vol);
+                h(
+                    b,
+                    b'I',
+                    sel(
+                        era,
+                        [
+                            "operation_generator.go:797",
+                            "operation_generator.go:910",
+                            "operation_generator.go:878",
+                            "operation_generator.go:878",
+                        ],
+                    ),
+                );
+                b.s("UnmountVolume.TearDown succeeded for volume \"")
+                    .s(plugin)
+                    .c(b'/')
+                    .s(&p.uid)
+                    .c(b'-')
+                    .s(vol);
+                b.s("\" (OuterVolumeSpecName: \"")
+                    .s(vol)
+                    .s("\") pod \"")
+                    .s(&p.uid)
+                    .s("\" (UID: \"")
+                    .s(&p.uid)
+                    .s("\"). InnerVolumeSpecName \"")
+                    .s(vol);
                 b.s("\". PluginName \"").s(plugin).s("\", VolumeGidValue \"\"");
                 return;
             }
             let (msg, files) = match step {
-                0 => ("operationExecutor.VerifyControllerAttachedVolume started for volume ", ["reconciler.go:224", "reconciler.go:221", "reconciler_common.go:258", "reconciler_common.go:258"]),
-                1 => ("operationExecutor.MountVolume started for volume ", ["reconciler.go:269", "reconciler.go:258", "reconciler_common.go:231", "reconciler_common.go:231"]),
-                2 => ("MountVolume.SetUp succeeded for volume ", ["operation_generator.go:672", "operation_generator.go:756", "operation_generator.go:721", "operation_generator.go:721"]),
-                3 => ("operationExecutor.UnmountVolume started for volume ", ["reconciler.go:196", "reconciler.go:192", "reconciler_common.go:172", "reconciler_common.go:172"]),
-                _ => ("Volume detached for volume ", ["reconciler.go:319", "reconciler.go:300", "reconciler_common.go:300", "reconciler_common.go:300"]),
+                0 => (
+                    "operationExecutor.VerifyControllerAttachedVolume started for volume ",
+                    [
+                        "reconciler.go:224",
+                        "reconciler.go:221",
+                        "reconciler_common.go:258",
+                        "reconciler_common.go:258",
+                    ],
+                ),
+                1 => (
+                    "operationExecutor.MountVolume started for volume ",
+                    [
+                        "reconciler.go:269",
+                        "reconciler.go:258",
+                        "reconciler_common.go:231",
+                        "reconciler_common.go:231",
+                    ],
+                ),
+                2 => (
+                    "MountVolume.SetUp succeeded for volume ",
+                    [
+                        "operation_generator.go:672",
+                        "operation_generator.go:756",
+                        "operation_generator.go:721",
+                        "operation_generator.go:721",
+                    ],
+                ),
+                3 => (
+                    "operationExecutor.UnmountVolume started for volume ",
+                    [
+                        "reconciler.go:196",
+                        "reconciler.go:192",
+                        "reconciler_common.go:172",
+                        "reconciler_common.go:172",
+                    ],
+                ),
+                _ => (
+                    "Volume detached for volume ",
+                    [
+                        "reconciler.go:319",
+                        "reconciler.go:300",
+                        "reconciler_common.go:300",
+                        "reconciler_common.go:300",
+                    ],
+                ),
             };
             h(b, b'I', sel(era, files));
             let q = if era == Era::V120 { "\"" } else { "\\\"" };
             if era != Era::V120 {
                 b.c(b'"');
             }
-            b.s(msg).s(q).s(vol).s(q).s(" (UniqueName: ").s(q).s(plugin).c(b'/').s(&p.uid).c(b'-').s(vol).s(q).s(") ");
+            b.s(msg)
+                .s(q)
+                .s(vol)
+                .s(q)
+                .s(" (UniqueName: ")
+                .s(q)
+                .s(plugin)
+                .c(b'/')
+                .s(&p.uid)
+                .c(b'-')
+                .s(vol)
+                .s(q)
+                .s(") ");
             match step {
                 3 => {
                     b.s("pod ").s(q).s(&p.uid).s(q).s(" (UID: ").s(q).s(&p.uid).s(q).c(b')');
@@ -1101,7 +1649,15 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                     b.s("on node ").s(q).s(&n.name).s(q).s(" DevicePath ").s(q).s(q);
                 }
                 _ => {
-                    b.s("pod ").s(q).s(&p.name).s(q).s(" (UID: ").s(q).s(&p.uid).s(q).c(b')');
+                    b.s("pod ")
+                        .s(q)
+                        .s(&p.name)
+                        .s(q)
+                        .s(" (UID: ")
+                        .s(q)
+                        .s(&p.uid)
+                        .s(q)
+                        .c(b')');
                 }
             }
             if era != Era::V120 {
@@ -1126,17 +1682,39 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 b.s("Patch status for pod \"");
                 podfmt(b, p);
                 b.s("\" with \"{\\\"metadata\\\":{\\\"uid\\\":\\\"").s(&p.uid);
-                b.s("\\\"},\\\"status\\\":{\\\"conditions\\\":[{\\\"lastTransitionTime\\\":\\\"").iso_sec(lt);
-                b.s("\\\",\\\"status\\\":\\\"").s(status).s("\\\",\\\"type\\\":\\\"").s(cond).s("\\\"}]}}\"");
+                b.s("\\\"},\\\"status\\\":{\\\"conditions\\\":[{\\\"lastTransitionTime\\\":\\\"")
+                    .iso_sec(lt);
+                b.s("\\\",\\\"status\\\":\\\"")
+                    .s(status)
+                    .s("\\\",\\\"type\\\":\\\"")
+                    .s(cond)
+                    .s("\\\"}]}}\"");
             } else {
-                h(b, b'I', sel(era, ["", "status_manager.go:682", "status_manager.go:874", "status_manager.go:874"]));
+                h(
+                    b,
+                    b'I',
+                    sel(
+                        era,
+                        [
+                            "",
+                            "status_manager.go:682",
+                            "status_manager.go:874",
+                            "status_manager.go:874",
+                        ],
+                    ),
+                );
                 b.s("\"Patch status for pod\" pod=\"");
                 kobj(b, p);
                 b.c(b'"');
                 pod_uid_kv(b, era, p);
                 b.s(" patch=\"{\\\"metadata\\\":{\\\"uid\\\":\\\"").s(&p.uid);
                 b.s("\\\"},\\\"status\\\":{\\\"$setElementOrder/conditions\\\":[{\\\"type\\\":\\\"Initialized\\\"},{\\\"type\\\":\\\"Ready\\\"},{\\\"type\\\":\\\"ContainersReady\\\"},{\\\"type\\\":\\\"PodScheduled\\\"}],\\\"conditions\\\":[{\\\"lastTransitionTime\\\":\\\"");
-                b.iso_sec(lt).s("\\\",\\\"status\\\":\\\"").s(status).s("\\\",\\\"type\\\":\\\"").s(cond).s("\\\"}]}}\"");
+                b.iso_sec(lt)
+                    .s("\\\",\\\"status\\\":\\\"")
+                    .s(status)
+                    .s("\\\",\\\"type\\\":\\\"")
+                    .s(cond)
+                    .s("\\\"}]}}\"");
             }
         }
         // client-side throttling
@@ -1146,13 +1724,38 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 h(b, b'I', "request.go:655");
                 b.s("Throttling request took ").dur(wait).s(", request: ");
             } else {
-                h(b, b'I', sel(era, ["", "request.go:665", "request.go:696", "request.go:697"]));
-                b.s("Waited for ").dur(wait).s(" due to client-side throttling, not priority and fairness, request: ");
+                h(
+                    b,
+                    b'I',
+                    sel(era, ["", "request.go:665", "request.go:696", "request.go:697"]),
+                );
+                b.s("Waited for ")
+                    .dur(wait)
+                    .s(" due to client-side throttling, not priority and fairness, request: ");
             }
             match r.below(3) {
-                0 => b.s("GET:https://").s(&c.api).s("/api/v1/namespaces/").s(p.ns).s("/secrets/").s(WORKLOADS[p.wl].name).s("-tls"),
-                1 => b.s("GET:https://").s(&c.api).s("/api/v1/namespaces/").s(p.ns).s("/configmaps?fieldSelector=metadata.name%3Dkube-root-ca.crt&limit=500&resourceVersion=0"),
-                _ => b.s("PATCH:https://").s(&c.api).s("/api/v1/namespaces/").s(p.ns).s("/pods/").s(&p.name).s("/status"),
+                0 => b
+                    .s("GET:https://")
+                    .s(&c.api)
+                    .s("/api/v1/namespaces/")
+                    .s(p.ns)
+                    .s("/secrets/")
+                    .s(WORKLOADS[p.wl].name)
+                    .s("-tls"),
+                1 => b
+                    .s("GET:https://")
+                    .s(&c.api)
+                    .s("/api/v1/namespaces/")
+                    .s(p.ns)
+                    .s("/configmaps?fieldSelector=metadata.name%3Dkube-root-ca.crt&limit=500&resourceVersion=0"),
+                _ => b
+                    .s("PATCH:https://")
+                    .s(&c.api)
+                    .s("/api/v1/namespaces/")
+                    .s(p.ns)
+                    .s("/pods/")
+                    .s(&p.name)
+                    .s("/status"),
             };
         }
         // Event echo (recorder StartStructuredLogging)
@@ -1166,19 +1769,29 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 80..=91 => ("Normal", "Killing"),
                 _ => ("Warning", "Unhealthy"),
             };
-            h(b, b'I', sel(era, ["event.go:291", "event.go:294", "event.go:307", "event.go:307"]));
+            h(
+                b,
+                b'I',
+                sel(era, ["event.go:291", "event.go:294", "event.go:307", "event.go:307"]),
+            );
             b.s("\"Event occurred\" object=\"");
             kobj(b, p);
             if era >= Era::V127 {
                 b.s("\" fieldPath=\"spec.containers{").s(cs.name).c(b'}');
             }
-            b.s("\" kind=\"Pod\" apiVersion=\"v1\" type=\"").s(typ).s("\" reason=\"").s(reason).s("\" message=\"");
+            b.s("\" kind=\"Pod\" apiVersion=\"v1\" type=\"")
+                .s(typ)
+                .s("\" reason=\"")
+                .s(reason)
+                .s("\" message=\"");
             match reason {
                 "Pulling" => {
                     b.s("Pulling image \\\"").s(cs.image).s("\\\"");
                 }
                 "Pulled" if r.chance(500) => {
-                    b.s("Container image \\\"").s(cs.image).s("\\\" already present on machine");
+                    b.s("Container image \\\"")
+                        .s(cs.image)
+                        .s("\\\" already present on machine");
                 }
                 "Pulled" => {
                     let d = r.range(80_000_000, 40_000_000_000) + r.below(1000);
@@ -1208,14 +1821,37 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             let grace = *r.pick(&[30u64, 30, 30, 60, 10, 120]);
             if era == Era::V120 {
                 h(b, b'I', "kuberuntime_container.go:635");
-                b.s("Killing container \"").s(cid_prefix(n)).s(cid).s("\" with a ").u(grace).s(" second grace period");
+                b.s("Killing container \"")
+                    .s(cid_prefix(n))
+                    .s(cid)
+                    .s("\" with a ")
+                    .u(grace)
+                    .s(" second grace period");
             } else {
-                h(b, b'I', sel(era, ["", "kuberuntime_container.go:720", "kuberuntime_container.go:742", "kuberuntime_container.go:745"]));
+                h(
+                    b,
+                    b'I',
+                    sel(
+                        era,
+                        [
+                            "",
+                            "kuberuntime_container.go:720",
+                            "kuberuntime_container.go:742",
+                            "kuberuntime_container.go:745",
+                        ],
+                    ),
+                );
                 b.s("\"Killing container with a grace period\" pod=\"");
                 kobj(b, p);
                 b.c(b'"');
                 pod_uid_kv(b, era, p);
-                b.s(" containerName=\"").s(cs.name).s("\" containerID=\"").s(cid_prefix(n)).s(cid).s("\" gracePeriod=").u(grace);
+                b.s(" containerName=\"")
+                    .s(cs.name)
+                    .s("\" containerID=\"")
+                    .s(cid_prefix(n))
+                    .s(cid)
+                    .s("\" gracePeriod=")
+                    .u(grace);
             }
         }
         // RemoveContainer
@@ -1246,13 +1882,24 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             h(b, b'I', "topology_manager.go:215");
             b.s("\"Topology Admit Handler\"");
             if era >= Era::V128 {
-                b.s(" podUID=\"").s(&p.uid).s("\" podNamespace=\"").s(p.ns).s("\" podName=\"").s(&p.name).c(b'"');
+                b.s(" podUID=\"")
+                    .s(&p.uid)
+                    .s("\" podNamespace=\"")
+                    .s(p.ns)
+                    .s("\" podName=\"")
+                    .s(&p.name)
+                    .c(b'"');
             }
         }
         880..=944 if era >= Era::V127 => {
             h(b, b'I', "generic.go:334");
             let code = *r.pick(&[0u64, 0, 0, 0, 1, 137, 143, 2]);
-            b.s("\"Generic (PLEG): container finished\" podID=\"").s(&p.uid).s("\" containerID=\"").s(cid).s("\" exitCode=").u(code);
+            b.s("\"Generic (PLEG): container finished\" podID=\"")
+                .s(&p.uid)
+                .s("\" containerID=\"")
+                .s(cid)
+                .s("\" exitCode=")
+                .u(code);
         }
         860..=944 => {
             // older eras: more PLEG-style traffic
@@ -1268,7 +1915,11 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
         }
         // ---- warnings and errors (≈5.5 %) ----
         945..=958 => {
-            h(b, b'E', sel(era, ["dns.go:136", "dns.go:157", "dns.go:153", "dns.go:153"]));
+            h(
+                b,
+                b'E',
+                sel(era, ["dns.go:136", "dns.go:157", "dns.go:153", "dns.go:153"]),
+            );
             if era == Era::V120 {
                 b.s("Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: 10.0.0.2 1.1.1.1 8.8.8.8");
             } else {
@@ -1277,9 +1928,24 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
         }
         959..=970 => kubelet_trouble(c, n, t, kt, b, r),
         971..=976 => {
-            h(b, b'E', sel(era, ["remote_runtime.go:332", "remote_runtime.go:597", "remote_runtime.go:415", "remote_runtime.go:432"]));
+            h(
+                b,
+                b'E',
+                sel(
+                    era,
+                    [
+                        "remote_runtime.go:332",
+                        "remote_runtime.go:597",
+                        "remote_runtime.go:415",
+                        "remote_runtime.go:432",
+                    ],
+                ),
+            );
             if era == Era::V120 {
-                b.s("ContainerStatus \"").s(cid).s("\" from runtime service failed: rpc error: code = Unknown desc = Error: No such container: ").s(cid);
+                b.s("ContainerStatus \"")
+                    .s(cid)
+                    .s("\" from runtime service failed: rpc error: code = Unknown desc = Error: No such container: ")
+                    .s(cid);
             } else if n.rt == Runtime::Docker {
                 b.s("\"ContainerStatus from runtime service failed\" err=\"rpc error: code = Unknown desc = Error: No such container: ").s(cid).s("\" containerID=\"").s(cid).c(b'"');
             } else {
@@ -1287,20 +1953,64 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             }
         }
         977..=981 => {
-            h(b, b'E', sel(era, ["kubelet_volumes.go:154", "kubelet_volumes.go:245", "kubelet_volumes.go:245", "kubelet_volumes.go:245"]));
+            h(
+                b,
+                b'E',
+                sel(
+                    era,
+                    [
+                        "kubelet_volumes.go:154",
+                        "kubelet_volumes.go:245",
+                        "kubelet_volumes.go:245",
+                        "kubelet_volumes.go:245",
+                    ],
+                ),
+            );
             if era == Era::V120 {
-                b.s("orphaned pod \"").s(&p.uid).s("\" found, but volume paths are still present on disk : There were a total of ").u(r.range(2, 9)).s(" errors similar to this. Turn up verbosity to see them.");
+                b.s("orphaned pod \"")
+                    .s(&p.uid)
+                    .s("\" found, but volume paths are still present on disk : There were a total of ")
+                    .u(r.range(2, 9))
+                    .s(" errors similar to this. Turn up verbosity to see them.");
             } else {
-                b.s("\"There were many similar errors. Turn up verbosity to see them.\" err=\"orphaned pod \\\"").s(&p.uid);
-                b.s("\\\" found, but error not a directory occurred when trying to remove the volumes dir\" numErrs=").u(r.range(2, 9));
+                b.s("\"There were many similar errors. Turn up verbosity to see them.\" err=\"orphaned pod \\\"")
+                    .s(&p.uid);
+                b.s("\\\" found, but error not a directory occurred when trying to remove the volumes dir\" numErrs=")
+                    .u(r.range(2, 9));
             }
         }
         982..=987 => {
-            h(b, b'W', sel(era, ["reflector.go:436", "reflector.go:442", "reflector.go:458", "reflector.go:535"]));
-            let (kind, name) = if r.chance(500) { ("*v1.ConfigMap", "kube-root-ca.crt") } else { ("*v1.Secret", WORKLOADS[p.wl].name) };
-            b.s("object-\"").s(p.ns).s("\"/\"").s(name).s("\": watch of ").s(kind).s(" ended with: ");
+            h(
+                b,
+                b'W',
+                sel(
+                    era,
+                    [
+                        "reflector.go:436",
+                        "reflector.go:442",
+                        "reflector.go:458",
+                        "reflector.go:535",
+                    ],
+                ),
+            );
+            let (kind, name) = if r.chance(500) {
+                ("*v1.ConfigMap", "kube-root-ca.crt")
+            } else {
+                ("*v1.Secret", WORKLOADS[p.wl].name)
+            };
+            b.s("object-\"")
+                .s(p.ns)
+                .s("\"/\"")
+                .s(name)
+                .s("\": watch of ")
+                .s(kind)
+                .s(" ended with: ");
             if era == Era::V120 {
-                b.s("very short watch: object-\"").s(p.ns).s("\"/\"").s(name).s("\": Unexpected watch close - watch lasted less than a second and no items received");
+                b.s("very short watch: object-\"")
+                    .s(p.ns)
+                    .s("\"/\"")
+                    .s(name)
+                    .s("\": Unexpected watch close - watch lasted less than a second and no items received");
             } else {
                 b.s("an error on the server (\"unable to decode an event from the watch stream: http2: client connection lost\") has prevented the request from succeeding");
             }
@@ -1310,7 +2020,14 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             b.s("Failed to process watch event {EventType:0 Name:");
             let uid_us: String = p.uid.replace('-', "_");
             match n.rt {
-                Runtime::Docker => b.s("/kubepods/burstable/pod").s(&p.uid).c(b'/').s(cid).s(" WatchSource:0}: container \"").s(cid).s("\" not found"),
+                Runtime::Docker => b
+                    .s("/kubepods/burstable/pod")
+                    .s(&p.uid)
+                    .c(b'/')
+                    .s(cid)
+                    .s(" WatchSource:0}: container \"")
+                    .s(cid)
+                    .s("\" not found"),
                 Runtime::Containerd => b
                     .s("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod")
                     .s(&uid_us)
@@ -1322,14 +2039,37 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             };
         }
         995..=996 if n.rt == Runtime::Containerd => {
-            h(b, b'E', sel(era, ["", "", "remote_runtime.go:193", "remote_runtime.go:193"]));
+            h(
+                b,
+                b'E',
+                sel(era, ["", "", "remote_runtime.go:193", "remote_runtime.go:193"]),
+            );
             b.s("\"RunPodSandbox from runtime service failed\" err=\"rpc error: code = Unknown desc = failed to setup network for sandbox \\\"").s(&p.sandbox);
             b.s("\\\": plugin type=\\\"calico\\\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized\"");
         }
         _ => {
-            h(b, b'E', sel(era, ["controller.go:187", "controller.go:193", "controller.go:193", "controller.go:193"]));
+            h(
+                b,
+                b'E',
+                sel(
+                    era,
+                    [
+                        "controller.go:187",
+                        "controller.go:193",
+                        "controller.go:193",
+                        "controller.go:193",
+                    ],
+                ),
+            );
             let url = |b: &mut Vec<u8>, q: &str| {
-                b.s("Put ").s(q).s("https://").s(&c.api).s("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/").s(&n.name).s("?timeout=10s").s(q);
+                b.s("Put ")
+                    .s(q)
+                    .s("https://")
+                    .s(&c.api)
+                    .s("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/")
+                    .s(&n.name)
+                    .s("?timeout=10s")
+                    .s(q);
                 b.s(": net/http: request canceled (Client.Timeout exceeded while awaiting headers)");
             };
             if era == Era::V120 {
@@ -1356,24 +2096,50 @@ fn kubelet_crashloop(n: &Node, p: &Pod, pull: bool, t: u64, kt: u64, b: &mut Vec
     let era = n.era;
     let cs = &WORKLOADS[p.wl].ctrs[0];
     journal_precise(b, t, &n.name, "kubelet", n.kpid);
-    klog(b, b'E', kt, n.kpid, sel(era, ["pod_workers.go:191", "pod_workers.go:951", "pod_workers.go:1300", "pod_workers.go:1300"]));
+    klog(
+        b,
+        b'E',
+        kt,
+        n.kpid,
+        sel(
+            era,
+            [
+                "pod_workers.go:191",
+                "pod_workers.go:951",
+                "pod_workers.go:1300",
+                "pod_workers.go:1300",
+            ],
+        ),
+    );
     if era == Era::V120 {
         b.s("Error syncing pod ").s(&p.uid).s(" (\"");
         podfmt(b, p);
-        b.s("\"), skipping: failed to \"StartContainer\" for \"").s(cs.name).s("\" with ");
+        b.s("\"), skipping: failed to \"StartContainer\" for \"")
+            .s(cs.name)
+            .s("\" with ");
         if pull {
-            b.s("ImagePullBackOff: \"Back-off pulling image \\\"").s(cs.image).s("\\\"\"");
+            b.s("ImagePullBackOff: \"Back-off pulling image \\\"")
+                .s(cs.image)
+                .s("\\\"\"");
         } else {
-            b.s("CrashLoopBackOff: \"Back-off 5m0s restarting failed container=").s(cs.name).s(" pod=");
+            b.s("CrashLoopBackOff: \"Back-off 5m0s restarting failed container=")
+                .s(cs.name)
+                .s(" pod=");
             podfmt(b, p);
             b.c(b'"');
         }
     } else {
-        b.s("\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"").s(cs.name).s("\\\" with ");
+        b.s("\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"")
+            .s(cs.name)
+            .s("\\\" with ");
         if pull {
-            b.s("ImagePullBackOff: \\\"Back-off pulling image \\\\\\\"").s(cs.image).s("\\\\\\\"\\\"\"");
+            b.s("ImagePullBackOff: \\\"Back-off pulling image \\\\\\\"")
+                .s(cs.image)
+                .s("\\\\\\\"\\\"\"");
         } else {
-            b.s("CrashLoopBackOff: \\\"back-off 5m0s restarting failed container=").s(cs.name).s(" pod=");
+            b.s("CrashLoopBackOff: \\\"back-off 5m0s restarting failed container=")
+                .s(cs.name)
+                .s(" pod=");
             podfmt(b, p);
             b.s("\\\"\"");
         }
@@ -1396,17 +2162,36 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
     if !st.notready_begun {
         st.notready_begun = true;
         h(b, b'I', "kubelet_node_status.go:725");
-        b.s("\"Recording event message for node\" node=\"").s(&n.name).s("\" event=\"NodeNotReady\"\n");
+        b.s("\"Recording event message for node\" node=\"")
+            .s(&n.name)
+            .s("\" event=\"NodeNotReady\"\n");
         h(b, b'I', "setters.go:552");
         b.s("\"Node became not ready\" node=\"").s(&n.name).s("\" condition=");
         if era >= Era::V128 {
-            b.s("{\"type\":\"Ready\",\"status\":\"False\",\"lastHeartbeatTime\":\"").iso_sec(t);
+            b.s("{\"type\":\"Ready\",\"status\":\"False\",\"lastHeartbeatTime\":\"")
+                .iso_sec(t);
             b.s("\",\"lastTransitionTime\":\"").iso_sec(t);
-            b.s("\",\"reason\":\"KubeletNotReady\",\"message\":\"PLEG is not healthy: pleg was last seen active ").dur(pleg_ago).s(" ago; threshold is 3m0s\"}\n");
+            b.s("\",\"reason\":\"KubeletNotReady\",\"message\":\"PLEG is not healthy: pleg was last seen active ")
+                .dur(pleg_ago)
+                .s(" ago; threshold is 3m0s\"}\n");
         } else {
-            b.s("{Type:Ready Status:False LastHeartbeatTime:").s(DATE_ISO).c(b' ').hmsu(t).s("123 +0000 UTC m=+").u(n.uptime0 % 90_000 + t / US).s(".120349221");
-            b.s(" LastTransitionTime:").s(DATE_ISO).c(b' ').hmsu(t).s("123 +0000 UTC m=+").u(n.uptime0 % 90_000 + t / US).s(".120349221");
-            b.s(" Reason:KubeletNotReady Message:PLEG is not healthy: pleg was last seen active ").dur(pleg_ago).s(" ago; threshold is 3m0s}\n");
+            b.s("{Type:Ready Status:False LastHeartbeatTime:")
+                .s(DATE_ISO)
+                .c(b' ')
+                .hmsu(t)
+                .s("123 +0000 UTC m=+")
+                .u(n.uptime0 % 90_000 + t / US)
+                .s(".120349221");
+            b.s(" LastTransitionTime:")
+                .s(DATE_ISO)
+                .c(b' ')
+                .hmsu(t)
+                .s("123 +0000 UTC m=+")
+                .u(n.uptime0 % 90_000 + t / US)
+                .s(".120349221");
+            b.s(" Reason:KubeletNotReady Message:PLEG is not healthy: pleg was last seen active ")
+                .dur(pleg_ago)
+                .s(" ago; threshold is 3m0s}\n");
         }
         return true;
     }
@@ -1414,7 +2199,9 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
         if !st.notready_ended {
             st.notready_ended = true;
             h(b, b'I', "kubelet_node_status.go:725");
-            b.s("\"Recording event message for node\" node=\"").s(&n.name).s("\" event=\"NodeReady\"\n");
+            b.s("\"Recording event message for node\" node=\"")
+                .s(&n.name)
+                .s("\" event=\"NodeReady\"\n");
             h(b, b'I', "kubelet_node_status.go:493");
             b.s("\"Fast updating node status as it just became ready\"\n");
             return true;
@@ -1423,17 +2210,38 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
     }
     match r.below(10) {
         0..=4 => {
-            h(b, b'E', sel(era, ["kubelet.go:1956", "kubelet.go:2040", "kubelet.go:2359", "kubelet.go:2399"]));
+            h(
+                b,
+                b'E',
+                sel(
+                    era,
+                    [
+                        "kubelet.go:1956",
+                        "kubelet.go:2040",
+                        "kubelet.go:2359",
+                        "kubelet.go:2399",
+                    ],
+                ),
+            );
             if era == Era::V120 {
-                b.s("skipping pod synchronization - PLEG is not healthy: pleg was last seen active ").dur(pleg_ago).s(" ago; threshold is 3m0s");
+                b.s("skipping pod synchronization - PLEG is not healthy: pleg was last seen active ")
+                    .dur(pleg_ago)
+                    .s(" ago; threshold is 3m0s");
             } else {
-                b.s("\"Skipping pod synchronization\" err=\"PLEG is not healthy: pleg was last seen active ").dur(pleg_ago).s(" ago; threshold is 3m0s\"");
+                b.s("\"Skipping pod synchronization\" err=\"PLEG is not healthy: pleg was last seen active ")
+                    .dur(pleg_ago)
+                    .s(" ago; threshold is 3m0s\"");
             }
         }
         5 => {
             h(b, b'E', "kubelet_node_status.go:540");
-            b.s("\"Error updating node status, will retry\" err=\"error getting node \\\"").s(&n.name).s("\\\": Get \\\"https://").s(&c.api);
-            b.s("/api/v1/nodes/").s(&n.name).s("?resourceVersion=0&timeout=10s\\\": context deadline exceeded\"");
+            b.s("\"Error updating node status, will retry\" err=\"error getting node \\\"")
+                .s(&n.name)
+                .s("\\\": Get \\\"https://")
+                .s(&c.api);
+            b.s("/api/v1/nodes/")
+                .s(&n.name)
+                .s("?resourceVersion=0&timeout=10s\\\": context deadline exceeded\"");
         }
         6 => {
             h(b, b'E', "remote_runtime.go:277");
@@ -1483,12 +2291,21 @@ fn kubelet_disk(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng
         3 if !c.evicted.is_empty() => {
             let p = &c.pods[c.evicted[r.idx(c.evicted.len())]];
             let cs = &WORKLOADS[p.wl].ctrs[0];
-            h(b, b'I', sel(era, ["event.go:291", "event.go:294", "event.go:307", "event.go:307"]));
+            h(
+                b,
+                b'I',
+                sel(era, ["event.go:291", "event.go:294", "event.go:307", "event.go:307"]),
+            );
             b.s("\"Event occurred\" object=\"");
             kobj(b, p);
             b.s("\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"Evicted\" message=\"The node was low on resource: ephemeral-storage. ");
-            b.s("Threshold quantity: 10Gi, available: ").u(r.range(7_000_000, 10_400_000)).s("Ki. Container ").s(cs.name).s(" was using ");
-            b.u(r.range(200, 9_000_000)).s("Ki, request is 0, has larger consumption of ephemeral-storage. \"");
+            b.s("Threshold quantity: 10Gi, available: ")
+                .u(r.range(7_000_000, 10_400_000))
+                .s("Ki. Container ")
+                .s(cs.name)
+                .s(" was using ");
+            b.u(r.range(200, 9_000_000))
+                .s("Ki, request is 0, has larger consumption of ephemeral-storage. \"");
             b.push(b'\n');
             h(b, b'I', "eviction_manager.go:576");
             if v120 {
@@ -1503,29 +2320,63 @@ fn kubelet_disk(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng
         }
         4 => {
             let usage = r.range(88, 97);
-            h(b, b'I', sel(era, ["image_gc_manager.go:304", "image_gc_manager.go:310", "image_gc_manager.go:310", "image_gc_manager.go:310"]));
+            h(
+                b,
+                b'I',
+                sel(
+                    era,
+                    [
+                        "image_gc_manager.go:304",
+                        "image_gc_manager.go:310",
+                        "image_gc_manager.go:310",
+                        "image_gc_manager.go:310",
+                    ],
+                ),
+            );
             if v120 {
-                b.s("[imageGCManager]: Disk usage on image filesystem is at ").u(usage).s("% which is over the high threshold (85%). Trying to free ");
-                b.u(r.range(2_000_000_000, 9_000_000_000)).s(" bytes down to the low threshold (80%).");
+                b.s("[imageGCManager]: Disk usage on image filesystem is at ")
+                    .u(usage)
+                    .s("% which is over the high threshold (85%). Trying to free ");
+                b.u(r.range(2_000_000_000, 9_000_000_000))
+                    .s(" bytes down to the low threshold (80%).");
             } else {
                 b.s("\"Disk usage on image filesystem is over the high threshold, trying to free bytes down to the low threshold\" usage=").u(usage);
-                b.s(" highThreshold=85 amountToFree=").u(r.range(2_000_000_000, 9_000_000_000)).s(" lowThreshold=80");
+                b.s(" highThreshold=85 amountToFree=")
+                    .u(r.range(2_000_000_000, 9_000_000_000))
+                    .s(" lowThreshold=80");
             }
         }
         5 => {
             h(b, b'I', "image_gc_manager.go:391");
-            b.s("\"Removing image to free bytes\" imageID=\"sha256:").hex(r, 64).s("\" size=").u(r.range(3_000_000, 900_000_000));
+            b.s("\"Removing image to free bytes\" imageID=\"sha256:")
+                .hex(r, 64)
+                .s("\" size=")
+                .u(r.range(3_000_000, 900_000_000));
         }
         6 | 7 => {
             let want = r.range(2_000_000_000, 9_000_000_000);
-            h(b, b'E', sel(era, ["kubelet.go:1300", "kubelet.go:1347", "kubelet.go:1391", "kubelet.go:1391"]));
+            h(
+                b,
+                b'E',
+                sel(
+                    era,
+                    [
+                        "kubelet.go:1300",
+                        "kubelet.go:1347",
+                        "kubelet.go:1391",
+                        "kubelet.go:1391",
+                    ],
+                ),
+            );
             if v120 {
                 b.s("Image garbage collection failed multiple times in a row: failed to garbage collect required amount of images. Wanted to free ").u(want).s(" bytes, but freed 0 bytes");
             } else if era <= Era::V123 {
                 b.s("\"Image garbage collection failed multiple times in a row\" err=\"failed to garbage collect required amount of images. Wanted to free ").u(want).s(" bytes, but freed 0 bytes\"");
             } else {
                 b.s("\"Image garbage collection failed multiple times in a row\" err=\"Failed to garbage collect required amount of images. Attempted to free ").u(want);
-                b.s(" bytes, but only found ").u(r.range(0, want / 8)).s(" bytes eligible to free.\"");
+                b.s(" bytes, but only found ")
+                    .u(r.range(0, want / 8))
+                    .s(" bytes eligible to free.\"");
             }
         }
         _ => {
@@ -1556,14 +2407,34 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng)
     };
     match r.below(6) {
         0 => {
-            h(b, b'I', sel(era, ["", "kubelet.go:2092", "kubelet.go:2414", "kubelet.go:2454"]));
+            h(
+                b,
+                b'I',
+                sel(era, ["", "kubelet.go:2092", "kubelet.go:2414", "kubelet.go:2454"]),
+            );
             b.s("\"SyncLoop (PLEG): event for pod\" pod=\"");
             kobj(b, p);
-            let typ = if r.chance(500) { "ContainerDied" } else { "ContainerStarted" };
-            if era >= Era::V128 {
-                b.s("\" event={\"ID\":\"").s(&p.uid).s("\",\"Type\":\"").s(typ).s("\",\"Data\":\"").s(&p.cids[0]).s("\"}");
+            let typ = if r.chance(500) {
+                "ContainerDied"
             } else {
-                b.s("\" event=&{ID:").s(&p.uid).s(" Type:").s(typ).s(" Data:").s(&p.cids[0]).c(b'}');
+                "ContainerStarted"
+            };
+            if era >= Era::V128 {
+                b.s("\" event={\"ID\":\"")
+                    .s(&p.uid)
+                    .s("\",\"Type\":\"")
+                    .s(typ)
+                    .s("\",\"Data\":\"")
+                    .s(&p.cids[0])
+                    .s("\"}");
+            } else {
+                b.s("\" event=&{ID:")
+                    .s(&p.uid)
+                    .s(" Type:")
+                    .s(typ)
+                    .s(" Data:")
+                    .s(&p.cids[0])
+                    .c(b'}');
             }
         }
         1 | 2 => {
@@ -1571,7 +2442,11 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng)
             return;
         }
         3 => {
-            h(b, b'I', sel(era, ["event.go:291", "event.go:294", "event.go:307", "event.go:307"]));
+            h(
+                b,
+                b'I',
+                sel(era, ["event.go:291", "event.go:294", "event.go:307", "event.go:307"]),
+            );
             b.s("\"Event occurred\" object=\"");
             kobj(b, p);
             if era >= Era::V127 {
@@ -1582,20 +2457,37 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng)
             b.c(b'"');
         }
         4 => {
-            h(b, b'I', sel(era, ["", "prober.go:121", "prober.go:107", "prober.go:107"]));
+            h(
+                b,
+                b'I',
+                sel(era, ["", "prober.go:121", "prober.go:107", "prober.go:107"]),
+            );
             b.s("\"Probe failed\" probeType=\"Readiness\" pod=\"");
             kobj(b, p);
             b.c(b'"');
             pod_uid_kv(b, era, p);
-            b.s(" containerName=\"").s(cs.name).s(if era >= Era::V128 { "\" probeResult=\"failure\" output=\"" } else { "\" probeResult=failure output=\"" });
-            b.s("Get \\\"http://").s(&p.ip).s(":9200/_cluster/health?local=true\\\": dial tcp ").s(&p.ip).s(":9200: connect: connection refused\"");
+            b.s(" containerName=\"").s(cs.name).s(if era >= Era::V128 {
+                "\" probeResult=\"failure\" output=\""
+            } else {
+                "\" probeResult=failure output=\""
+            });
+            b.s("Get \\\"http://")
+                .s(&p.ip)
+                .s(":9200/_cluster/health?local=true\\\": dial tcp ")
+                .s(&p.ip)
+                .s(":9200: connect: connection refused\"");
         }
         _ => {
             h(b, b'I', "kuberuntime_manager.go:1046");
-            b.s("\"Message for Container of pod\" containerName=\"").s(cs.name).s("\" containerStatusID={\"Type\":\"containerd\",\"ID\":\"").s(&p.cids[0]);
+            b.s("\"Message for Container of pod\" containerName=\"")
+                .s(cs.name)
+                .s("\" containerStatusID={\"Type\":\"containerd\",\"ID\":\"")
+                .s(&p.cids[0]);
             b.s("\"} pod=\"");
             kobj(b, p);
-            b.s("\" containerMessage=\"Container ").s(cs.name).s(" failed liveness probe, will be restarted\"");
+            b.s("\" containerMessage=\"Container ")
+                .s(cs.name)
+                .s(" failed liveness probe, will be restarted\"");
         }
     }
     b.push(b'\n');
@@ -1606,7 +2498,11 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng)
 
 fn logrus_head(b: &mut Vec<u8>, n: &Node, ident: &str, t: u64, r: &mut Rng, level: &str) {
     journal_short(b, t, &n.name, ident, n.rpid);
-    b.s("time=\"").iso_nano(t, r.below(1000)).s("\" level=").s(level).s(" msg=\"");
+    b.s("time=\"")
+        .iso_nano(t, r.below(1000))
+        .s("\" level=")
+        .s(level)
+        .s(" msg=\"");
 }
 
 fn docker(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> {
@@ -1621,8 +2517,13 @@ fn docker(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
         if disk {
             if r.chance(500) {
                 logrus_head(b, n, "dockerd", t, r, "error");
-                b.s("Handler for DELETE /v1.41/images/sha256:").hex(r, 64).s(" returned error: conflict: unable to delete ").hex(r, 12);
-                b.s(" (cannot be forced) - image is being used by running container ").s(&cid[..12]).c(b'"');
+                b.s("Handler for DELETE /v1.41/images/sha256:")
+                    .hex(r, 64)
+                    .s(" returned error: conflict: unable to delete ")
+                    .hex(r, 12);
+                b.s(" (cannot be forced) - image is being used by running container ")
+                    .s(&cid[..12])
+                    .c(b'"');
             } else {
                 logrus_head(b, n, "dockerd", t, r, "info");
                 b.s("Layer sha256:").hex(r, 64).s(" cleaned up\"");
@@ -1634,7 +2535,9 @@ fn docker(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
         match r.below(1000) {
             0..=479 => {
                 logrus_head(b, n, "dockerd", t, r, "info");
-                b.s("ignoring event\" container=").s(cid).s(" module=libcontainerd namespace=moby topic=/tasks/delete type=\"*events.TaskDelete\"");
+                b.s("ignoring event\" container=")
+                    .s(cid)
+                    .s(" module=libcontainerd namespace=moby topic=/tasks/delete type=\"*events.TaskDelete\"");
             }
             480..=579 => {
                 logrus_head(b, n, "dockerd", t, r, "warning");
@@ -1642,7 +2545,11 @@ fn docker(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
             }
             580..=679 => {
                 logrus_head(b, n, "dockerd", t, r, "info");
-                b.s("Container ").s(cid).s(" failed to exit within ").u(*r.pick(&[2u64, 10, 30, 30])).s(" seconds of signal 15 - using the force\"");
+                b.s("Container ")
+                    .s(cid)
+                    .s(" failed to exit within ")
+                    .u(*r.pick(&[2u64, 10, 30, 30]))
+                    .s(" seconds of signal 15 - using the force\"");
             }
             680..=779 => {
                 logrus_head(b, n, "dockerd", t, r, "info");
@@ -1650,15 +2557,23 @@ fn docker(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
             }
             780..=829 => {
                 logrus_head(b, n, "dockerd", t, r, "info");
-                b.s("ignoring event\" container=").s(&p.sandbox).s(" module=libcontainerd namespace=moby topic=/tasks/delete type=\"*events.TaskDelete\"");
+                b.s("ignoring event\" container=")
+                    .s(&p.sandbox)
+                    .s(" module=libcontainerd namespace=moby topic=/tasks/delete type=\"*events.TaskDelete\"");
             }
             830..=879 => {
                 logrus_head(b, n, "dockerd", t, r, "warning");
-                b.s("Health check for container ").s(cid).s(" error: context deadline exceeded\"");
+                b.s("Health check for container ")
+                    .s(cid)
+                    .s(" error: context deadline exceeded\"");
             }
             880..=929 => {
                 logrus_head(b, n, "dockerd", t, r, "error");
-                b.s("Handler for GET /v1.41/containers/").s(cid).s("/json returned error: No such container: ").s(cid).c(b'"');
+                b.s("Handler for GET /v1.41/containers/")
+                    .s(cid)
+                    .s("/json returned error: No such container: ")
+                    .s(cid)
+                    .c(b'"');
             }
             930..=964 => {
                 logrus_head(b, n, "dockerd", t, r, "error");
@@ -1670,7 +2585,12 @@ fn docker(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
             }
             _ => {
                 logrus_head(b, n, "dockerd", t, r, "warning");
-                let reg = cs.image.split('/').next().filter(|r| r.contains('.')).unwrap_or("registry-1.docker.io");
+                let reg = cs
+                    .image
+                    .split('/')
+                    .next()
+                    .filter(|r| r.contains('.'))
+                    .unwrap_or("registry-1.docker.io");
                 b.s("Error getting v2 registry: Get \\\"https://").s(reg);
                 b.s("/v2/\\\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)\"");
             }
@@ -1693,12 +2613,16 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
             let p = &c.pods[c.oom_pod];
             t = t.max(OOM_AT + 21_409);
             logrus_head(b, n, "containerd", t, r, "info");
-            b.s("TaskOOM event &TaskOOM{ContainerID:").s(&p.cids[0]).s(",XXX_unrecognized:[],}\"\n");
+            b.s("TaskOOM event &TaskOOM{ContainerID:")
+                .s(&p.cids[0])
+                .s(",XXX_unrecognized:[],}\"\n");
             let t2 = t + 86_000 + r.below(20_000);
             logrus_head(b, n, "containerd", t2, r, "info");
             b.s("shim disconnected\" id=").s(&p.cids[0]).s(" namespace=k8s.io\n");
             logrus_head(b, n, "containerd", t2 + 31, r, "warning");
-            b.s("cleaning up after shim disconnected\" id=").s(&p.cids[0]).s(" namespace=k8s.io\n");
+            b.s("cleaning up after shim disconnected\" id=")
+                .s(&p.cids[0])
+                .s(" namespace=k8s.io\n");
             clk.seen(t2 + 31);
             o.commit()?;
             continue;
@@ -1707,7 +2631,13 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
         let (_, cs, cid) = ctr_of(p, r);
         let sb = p.sandbox.as_str();
         let meta = |b: &mut Vec<u8>| {
-            b.s("&PodSandboxMetadata{Name:").s(&p.name).s(",Uid:").s(&p.uid).s(",Namespace:").s(p.ns).s(",Attempt:0,}");
+            b.s("&PodSandboxMetadata{Name:")
+                .s(&p.name)
+                .s(",Uid:")
+                .s(&p.uid)
+                .s(",Namespace:")
+                .s(p.ns)
+                .s(",Attempt:0,}");
         };
         match r.below(1000) {
             0..=59 => {
@@ -1724,11 +2654,22 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
             }
             120..=179 => {
                 logrus_head(b, n, "containerd", t, r, "info");
-                b.s("CreateContainer within sandbox \\\"").s(sb).s("\\\" for container &ContainerMetadata{Name:").s(cs.name).s(",Attempt:").u(r.below(3)).s(",}\"");
+                b.s("CreateContainer within sandbox \\\"")
+                    .s(sb)
+                    .s("\\\" for container &ContainerMetadata{Name:")
+                    .s(cs.name)
+                    .s(",Attempt:")
+                    .u(r.below(3))
+                    .s(",}\"");
             }
             180..=239 => {
                 logrus_head(b, n, "containerd", t, r, "info");
-                b.s("CreateContainer within sandbox \\\"").s(sb).s("\\\" for &ContainerMetadata{Name:").s(cs.name).s(",Attempt:").u(r.below(3));
+                b.s("CreateContainer within sandbox \\\"")
+                    .s(sb)
+                    .s("\\\" for &ContainerMetadata{Name:")
+                    .s(cs.name)
+                    .s(",Attempt:")
+                    .u(r.below(3));
                 b.s(",} returns container id \\\"").s(cid).s("\\\"\"");
             }
             240..=289 => {
@@ -1745,15 +2686,25 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
             }
             380..=419 => {
                 logrus_head(b, n, "containerd", t, r, "info");
-                b.s("ImageUpdate event &ImageUpdate{Name:").s(cs.image).s(",Labels:map[string]string{io.cri-containerd.image: managed,},XXX_unrecognized:[],}\"");
+                b.s("ImageUpdate event &ImageUpdate{Name:")
+                    .s(cs.image)
+                    .s(",Labels:map[string]string{io.cri-containerd.image: managed,},XXX_unrecognized:[],}\"");
             }
             420..=449 => {
                 logrus_head(b, n, "containerd", t, r, "info");
-                b.s("PullImage \\\"").s(cs.image).s("\\\" returns image reference \\\"sha256:").hex(r, 64).s("\\\"\"");
+                b.s("PullImage \\\"")
+                    .s(cs.image)
+                    .s("\\\" returns image reference \\\"sha256:")
+                    .hex(r, 64)
+                    .s("\\\"\"");
             }
             450..=489 => {
                 logrus_head(b, n, "containerd", t, r, "info");
-                b.s("StopContainer for \\\"").s(cid).s("\\\" with timeout ").u(*r.pick(&[30u64, 30, 10, 60])).s(" (s)\"");
+                b.s("StopContainer for \\\"")
+                    .s(cid)
+                    .s("\\\" with timeout ")
+                    .u(*r.pick(&[30u64, 30, 10, 60]))
+                    .s(" (s)\"");
             }
             490..=519 => {
                 logrus_head(b, n, "containerd", t, r, "info");
@@ -1785,7 +2736,9 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
             }
             720..=769 => {
                 logrus_head(b, n, "containerd", t, r, "warning");
-                b.s("cleaning up after shim disconnected\" id=").s(cid).s(" namespace=k8s.io");
+                b.s("cleaning up after shim disconnected\" id=")
+                    .s(cid)
+                    .s(" namespace=k8s.io");
             }
             770..=799 => {
                 logrus_head(b, n, "containerd", t, r, "info");
@@ -1799,16 +2752,23 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
                     ("io.containerd.ttrpc.v1.pause", "io.containerd.ttrpc.v1"),
                 ]);
                 logrus_head(b, n, "containerd", t, r, "info");
-                b.s("loading plugin \\\"").s(plugin.0).s("\\\"...\" runtime=io.containerd.runc.v2 type=").s(plugin.1);
+                b.s("loading plugin \\\"")
+                    .s(plugin.0)
+                    .s("\\\"...\" runtime=io.containerd.runc.v2 type=")
+                    .s(plugin.1);
             }
             900..=939 => {
                 logrus_head(b, n, "containerd", t, r, "info");
                 b.s("starting signal loop\" namespace=k8s.io path=/run/containerd/io.containerd.runtime.v2.task/k8s.io/").s(sb);
-                b.s(" pid=").u(r.range(3_000, 4_000_000)).s(" runtime=io.containerd.runc.v2");
+                b.s(" pid=")
+                    .u(r.range(3_000, 4_000_000))
+                    .s(" runtime=io.containerd.runc.v2");
             }
             940..=964 => {
                 logrus_head(b, n, "containerd", t, r, "info");
-                b.s("Container to stop \\\"").s(cid).s("\\\" must be in running or unknown state, current state \\\"CONTAINER_EXITED\\\"\"");
+                b.s("Container to stop \\\"")
+                    .s(cid)
+                    .s("\\\" must be in running or unknown state, current state \\\"CONTAINER_EXITED\\\"\"");
             }
             965..=989 => {
                 logrus_head(b, n, "containerd", t, r, "error");
@@ -1816,7 +2776,10 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
             }
             990..=995 => {
                 logrus_head(b, n, "containerd", t, r, "error");
-                b.s("StopPodSandbox for \\\"").s(sb).s("\\\" failed\" error=\"failed to destroy network for sandbox \\\"").s(sb);
+                b.s("StopPodSandbox for \\\"")
+                    .s(sb)
+                    .s("\\\" failed\" error=\"failed to destroy network for sandbox \\\"")
+                    .s(sb);
                 b.s("\\\": plugin type=\\\"calico\\\" failed (delete): error getting ClusterInformation: connection is unauthorized: Unauthorized\"");
             }
             _ => {
@@ -1838,7 +2801,14 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
 
 fn kern_head(b: &mut Vec<u8>, n: &Node, t: u64) {
     let up = n.uptime0 * US + t;
-    b.s(MON).c(b' ').s(DD_SYSLOG).c(b' ').hms(t).c(b' ').s(&n.name).s(" kernel: [");
+    b.s(MON)
+        .c(b' ')
+        .s(DD_SYSLOG)
+        .c(b' ')
+        .hms(t)
+        .c(b' ')
+        .s(&n.name)
+        .s(" kernel: [");
     let secs = up / US;
     let digits = if secs == 0 { 1 } else { secs.ilog10() + 1 };
     for _ in digits..5 {
@@ -1866,7 +2836,9 @@ fn kernel(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
         match r.below(100) {
             0..=24 => {
                 kern_head(b, n, t);
-                b.s("IPv6: ADDRCONF(NETDEV_CHANGE): cali").hex(r, 11).s(": link becomes ready");
+                b.s("IPv6: ADDRCONF(NETDEV_CHANGE): cali")
+                    .hex(r, 11)
+                    .s(": link becomes ready");
             }
             25..=39 => {
                 kern_head(b, n, t);
@@ -1879,7 +2851,12 @@ fn kernel(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
             55..=74 => {
                 audit_serial += r.range(1, 40);
                 kern_head(b, n, t);
-                b.s("audit: type=1400 audit(").u(DAY_EPOCH + t / US).c(b'.').zn(t % US / 1000, 3).c(b':').u(audit_serial);
+                b.s("audit: type=1400 audit(")
+                    .u(DAY_EPOCH + t / US)
+                    .c(b'.')
+                    .zn(t % US / 1000, 3)
+                    .c(b':')
+                    .u(audit_serial);
                 b.s("): apparmor=\"STATUS\" operation=\"profile_replace\" info=\"same as current profile, skipping\" profile=\"unconfined\" name=\"cri-containerd.apparmor.d\" pid=");
                 b.u(r.range(3_000, 4_000_000)).s(" comm=\"apparmor_parser\"");
             }
@@ -1889,7 +2866,9 @@ fn kernel(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
             }
             85..=89 => {
                 kern_head(b, n, t);
-                b.s("TCP: request_sock_TCP: Possible SYN flooding on port ").u(WORKLOADS[p.wl].ctrs[0].port.max(80) as u64).s(". Sending cookies.  Check SNMP counters.");
+                b.s("TCP: request_sock_TCP: Possible SYN flooding on port ")
+                    .u(WORKLOADS[p.wl].ctrs[0].port.max(80) as u64)
+                    .s(". Sending cookies.  Check SNMP counters.");
             }
             90..=94 if ni == c.disk_node && within(t, DISK_START, DISK_END) => {
                 kern_head(b, n, t);
@@ -1953,7 +2932,9 @@ fn oom_block(c: &Cluster, n: &Node, o: &mut Out, r: &mut Rng) -> u64 {
     }
     t += r.range(20_000, 90_000);
     kern_head(b, n, t);
-    b.s("oom_reaper: reaped process ").s(&pid_s).s(" (java), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB\n");
+    b.s("oom_reaper: reaped process ")
+        .s(&pid_s)
+        .s(" (java), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB\n");
     t
 }
 
@@ -1962,7 +2943,9 @@ fn oom_block(c: &Cluster, n: &Node, o: &mut Out, r: &mut Rng) -> u64 {
 
 fn etcd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> {
     let member = new_hex(r, 16);
-    let peers: Vec<String> = (0..c.cp).map(|i| if i == ni { member.clone() } else { new_hex(r, 16) }).collect();
+    let peers: Vec<String> = (0..c.cp)
+        .map(|i| if i == ni { member.clone() } else { new_hex(r, 16) })
+        .collect();
     let mut clk = Clock::new(WIN_START + r.below(30 * US), WIN_END - r.below(30 * US), budget);
     let mut rev = 48_000_000 + r.below(200_000);
     let mut trace_id = r.range(100_000_000, 4_000_000_000);
@@ -1974,26 +2957,66 @@ fn etcd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Re
         let slow = within(t, ETCD_SLOW_START, ETCD_SLOW_END);
         let b = &mut o.b;
         let head = |b: &mut Vec<u8>, level: &str, caller: &str, msg: &str| {
-            b.s("{\"level\":\"").s(level).s("\",\"ts\":\"").iso_trim(t).s("\",\"caller\":\"").s(caller).s("\",\"msg\":\"").s(msg).c(b'"');
+            b.s("{\"level\":\"")
+                .s(level)
+                .s("\",\"ts\":\"")
+                .iso_trim(t)
+                .s("\",\"caller\":\"")
+                .s(caller)
+                .s("\",\"msg\":\"")
+                .s(msg)
+                .c(b'"');
         };
         let x = if slow { r.below(1000) / 2 + 500 } else { r.below(1000) };
         let p = c.any_pod(r);
         match x {
             0..=429 => {
                 trace_id += r.range(1, 5000);
-                let took = if slow { r.range(300_000_000, 4_000_000_000) } else { r.range(100_000_000, 480_000_000) } + r.below(1000);
+                let took = if slow {
+                    r.range(300_000_000, 4_000_000_000)
+                } else {
+                    r.range(100_000_000, 480_000_000)
+                } + r.below(1000);
                 let start = t.saturating_sub(took / 1000);
                 let read = r.chance(600);
-                b.s("{\"level\":\"info\",\"ts\":\"").iso_trim(t).s("\",\"caller\":\"traceutil/trace.go:171\",\"msg\":\"trace[").u(trace_id);
+                b.s("{\"level\":\"info\",\"ts\":\"")
+                    .iso_trim(t)
+                    .s("\",\"caller\":\"traceutil/trace.go:171\",\"msg\":\"trace[")
+                    .u(trace_id);
                 if read {
-                    b.s("] range\",\"detail\":\"{range_begin:/registry/pods/").s(p.ns).s("/; range_end:/registry/pods/").s(p.ns).s("0; response_count:");
-                    b.u(r.range(1, 400)).s("; response_revision:").u(rev).s("; }\",\"duration\":\"").dur(took);
-                    b.s("\",\"start\":\"").iso_trim(start).s("\",\"end\":\"").iso_trim(t).s("\",\"steps\":[\"trace[").u(trace_id);
-                    b.s("] 'agreement among raft nodes before linearized reading'  (duration: ").dur(took - took / 50).s(")\"],\"step_count\":1}");
+                    b.s("] range\",\"detail\":\"{range_begin:/registry/pods/")
+                        .s(p.ns)
+                        .s("/; range_end:/registry/pods/")
+                        .s(p.ns)
+                        .s("0; response_count:");
+                    b.u(r.range(1, 400))
+                        .s("; response_revision:")
+                        .u(rev)
+                        .s("; }\",\"duration\":\"")
+                        .dur(took);
+                    b.s("\",\"start\":\"")
+                        .iso_trim(start)
+                        .s("\",\"end\":\"")
+                        .iso_trim(t)
+                        .s("\",\"steps\":[\"trace[")
+                        .u(trace_id);
+                    b.s("] 'agreement among raft nodes before linearized reading'  (duration: ")
+                        .dur(took - took / 50)
+                        .s(")\"],\"step_count\":1}");
                 } else {
-                    b.s("] transaction\",\"detail\":\"{read_only:false; response_revision:").u(rev).s("; number_of_response:1; }\",\"duration\":\"").dur(took);
-                    b.s("\",\"start\":\"").iso_trim(start).s("\",\"end\":\"").iso_trim(t).s("\",\"steps\":[\"trace[").u(trace_id);
-                    b.s("] 'process raft request'  (duration: ").dur(took - took / 30).s(")\"],\"step_count\":1}");
+                    b.s("] transaction\",\"detail\":\"{read_only:false; response_revision:")
+                        .u(rev)
+                        .s("; number_of_response:1; }\",\"duration\":\"")
+                        .dur(took);
+                    b.s("\",\"start\":\"")
+                        .iso_trim(start)
+                        .s("\",\"end\":\"")
+                        .iso_trim(t)
+                        .s("\",\"steps\":[\"trace[")
+                        .u(trace_id);
+                    b.s("] 'process raft request'  (duration: ")
+                        .dur(took - took / 30)
+                        .s(")\"],\"step_count\":1}");
                 }
             }
             430..=529 => {
@@ -2001,18 +3024,37 @@ fn etcd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Re
                 b.s(",\"revision\":").u(rev - r.range(5_000, 60_000)).c(b'}');
             }
             530..=599 => {
-                head(b, "info", "mvcc/kvstore_compaction.go:66", "finished scheduled compaction");
-                b.s(",\"compact-revision\":").u(rev - r.range(5_000, 60_000)).s(",\"took\":\"").dur(r.range(20_000_000, 400_000_000));
+                head(
+                    b,
+                    "info",
+                    "mvcc/kvstore_compaction.go:66",
+                    "finished scheduled compaction",
+                );
+                b.s(",\"compact-revision\":")
+                    .u(rev - r.range(5_000, 60_000))
+                    .s(",\"took\":\"")
+                    .dur(r.range(20_000_000, 400_000_000));
                 b.s("\",\"hash\":").u(r.next() >> 32).c(b'}');
             }
             600..=649 => {
                 head(b, "info", "mvcc/hash.go:137", "storing new hash");
-                b.s(",\"hash\":").u(r.next() >> 32).s(",\"revision\":").u(rev).s(",\"compact-revision\":").u(rev - r.range(5_000, 60_000)).c(b'}');
+                b.s(",\"hash\":")
+                    .u(r.next() >> 32)
+                    .s(",\"revision\":")
+                    .u(rev)
+                    .s(",\"compact-revision\":")
+                    .u(rev - r.range(5_000, 60_000))
+                    .c(b'}');
             }
             650..=679 => {
                 head(b, "info", "etcdserver/server.go:1395", "triggering snapshot");
-                b.s(",\"local-member-id\":\"").s(&member).s("\",\"local-member-applied-index\":").u(applied);
-                b.s(",\"local-member-snapshot-index\":").u(applied - 10_001).s(",\"local-member-snapshot-count\":10000}");
+                b.s(",\"local-member-id\":\"")
+                    .s(&member)
+                    .s("\",\"local-member-applied-index\":")
+                    .u(applied);
+                b.s(",\"local-member-snapshot-index\":")
+                    .u(applied - 10_001)
+                    .s(",\"local-member-snapshot-count\":10000}");
             }
             680..=699 => {
                 head(b, "info", "etcdserver/server.go:2413", "saved snapshot");
@@ -2024,21 +3066,46 @@ fn etcd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Re
             }
             720..=739 => {
                 head(b, "info", "fileutil/purge.go:85", "purged");
-                b.s(",\"path\":\"/var/lib/etcd/member/snap/").zn(r.range(2, 9), 16).c(b'-').zn(applied - 50_000, 16).s(".snap\"}");
+                b.s(",\"path\":\"/var/lib/etcd/member/snap/")
+                    .zn(r.range(2, 9), 16)
+                    .c(b'-')
+                    .zn(applied - 50_000, 16)
+                    .s(".snap\"}");
             }
             740..=939 => {
-                let took = if slow { r.range(200_000_000, 10_900_000_000) } else { r.range(100_000_000, 900_000_000) } + r.below(1000);
+                let took = if slow {
+                    r.range(200_000_000, 10_900_000_000)
+                } else {
+                    r.range(100_000_000, 900_000_000)
+                } + r.below(1000);
                 head(b, "warn", "etcdserver/util.go:170", "apply request took too long");
                 b.s(",\"took\":\"").dur(took).s("\",\"expected-duration\":\"100ms\",");
                 if r.chance(600) {
-                    b.s("\"prefix\":\"read-only range \",\"request\":\"key:\\\"/registry/pods/").s(p.ns).s("/\\\" range_end:\\\"/registry/pods/").s(p.ns);
-                    b.s("0\\\" \",\"response\":\"range_response_count:").u(r.range(1, 400)).s(" size:").u(r.range(4_000, 900_000)).c(b'"');
+                    b.s("\"prefix\":\"read-only range \",\"request\":\"key:\\\"/registry/pods/")
+                        .s(p.ns)
+                        .s("/\\\" range_end:\\\"/registry/pods/")
+                        .s(p.ns);
+                    b.s("0\\\" \",\"response\":\"range_response_count:")
+                        .u(r.range(1, 400))
+                        .s(" size:")
+                        .u(r.range(4_000, 900_000))
+                        .c(b'"');
                 } else {
                     let node = &c.nodes[r.idx(c.nodes.len())].name;
-                    b.s("\"prefix\":\"\",\"request\":\"header:<ID:").u(r.next() >> 1).s(" username:\\\"kube-apiserver-etcd-client\\\" auth_revision:1 > ");
-                    b.s("txn:<compare:<target:MOD key:\\\"/registry/leases/kube-node-lease/").s(node).s("\\\" mod_revision:").u(rev - r.range(100, 900));
-                    b.s(" > success:<request_put:<key:\\\"/registry/leases/kube-node-lease/").s(node).s("\\\" value_size:").u(r.range(480, 620));
-                    b.s(" >> failure:<request_range:<key:\\\"/registry/leases/kube-node-lease/").s(node).s("\\\" > >>\",\"response\":\"size:20\"");
+                    b.s("\"prefix\":\"\",\"request\":\"header:<ID:")
+                        .u(r.next() >> 1)
+                        .s(" username:\\\"kube-apiserver-etcd-client\\\" auth_revision:1 > ");
+                    b.s("txn:<compare:<target:MOD key:\\\"/registry/leases/kube-node-lease/")
+                        .s(node)
+                        .s("\\\" mod_revision:")
+                        .u(rev - r.range(100, 900));
+                    b.s(" > success:<request_put:<key:\\\"/registry/leases/kube-node-lease/")
+                        .s(node)
+                        .s("\\\" value_size:")
+                        .u(r.range(480, 620));
+                    b.s(" >> failure:<request_range:<key:\\\"/registry/leases/kube-node-lease/")
+                        .s(node)
+                        .s("\\\" > >>\",\"response\":\"size:20\"");
                 }
                 if slow && r.chance(150) {
                     b.s(",\"error\":\"etcdserver: request timed out\"");
@@ -2046,17 +3113,30 @@ fn etcd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Re
                 b.c(b'}');
             }
             940..=964 => {
-                head(b, "warn", "etcdserver/v3_server.go:897", "waiting for ReadIndex response took too long, retrying");
-                b.s(",\"sent-request-id\":").u(r.next() >> 1).s(",\"retry-timeout\":\"500ms\"}");
+                head(
+                    b,
+                    "warn",
+                    "etcdserver/v3_server.go:897",
+                    "waiting for ReadIndex response took too long, retrying",
+                );
+                b.s(",\"sent-request-id\":")
+                    .u(r.next() >> 1)
+                    .s(",\"retry-timeout\":\"500ms\"}");
             }
             965..=984 => {
                 let to = &peers[r.idx(peers.len())];
                 head(b, "warn", "etcdserver/raft.go:416", "leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk");
-                b.s(",\"to\":\"").s(to).s("\",\"heartbeat-interval\":\"100ms\",\"expected-duration\":\"200ms\",\"exceeded-duration\":\"").dur(r.range(10_000_000, 900_000_000)).s("\"}");
+                b.s(",\"to\":\"")
+                    .s(to)
+                    .s("\",\"heartbeat-interval\":\"100ms\",\"expected-duration\":\"200ms\",\"exceeded-duration\":\"")
+                    .dur(r.range(10_000_000, 900_000_000))
+                    .s("\"}");
             }
             _ => {
                 head(b, "warn", "wal/wal.go:805", "slow fdatasync");
-                b.s(",\"took\":\"").dur(r.range(1_000_000_000, 3_000_000_000)).s("\",\"expected-duration\":\"1s\"}");
+                b.s(",\"took\":\"")
+                    .dur(r.range(1_000_000_000, 3_000_000_000))
+                    .s("\",\"expected-duration\":\"1s\"}");
             }
         }
         b.push(b'\n');
@@ -2111,7 +3191,11 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                     11..=12 => ("GET", *r.pick(UA_KCM), 3),
                     13 => ("LIST", *r.pick(UA_KCM), 4),
                     14 => ("WATCH", kubelet_ua(node), 5),
-                    15 => ("POST", "kube-scheduler/v1.28.3 (linux/amd64) kubernetes/a8a1abc/scheduler", 6),
+                    15 => (
+                        "POST",
+                        "kube-scheduler/v1.28.3 (linux/amd64) kubernetes/a8a1abc/scheduler",
+                        6,
+                    ),
                     16 => ("GET", "kube-probe/1.28", 7),
                     17 => ("LIST", "kubectl/v1.28.2 (darwin/arm64) kubernetes/89a4ea3", 8),
                     18 => ("POST", kubelet_ua(node), 9),
@@ -2119,12 +3203,20 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                 };
                 b.s("\"HTTP\" verb=\"").s(verb).s("\" URI=\"");
                 match uri_kind {
-                    0 => b.s("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/").s(&node.name).s("?timeout=10s"),
+                    0 => b
+                        .s("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/")
+                        .s(&node.name)
+                        .s("?timeout=10s"),
                     1 => b.s("/api/v1/namespaces/").s(p.ns).s("/pods/").s(&p.name),
                     2 => b.s("/api/v1/namespaces/").s(p.ns).s("/pods/").s(&p.name).s("/status"),
                     3 => b.s("/apis/apps/v1/namespaces/").s(p.ns).s("/replicasets/").s(&p.owner),
                     4 => b.s("/apis/discovery.k8s.io/v1/endpointslices?limit=500&resourceVersion=0"),
-                    5 => b.s("/api/v1/pods?allowWatchBookmarks=true&fieldSelector=spec.nodeName%3D").s(&node.name).s("&resourceVersion=").u(rv).s("&timeout=7m41s&timeoutSeconds=461&watch=true"),
+                    5 => b
+                        .s("/api/v1/pods?allowWatchBookmarks=true&fieldSelector=spec.nodeName%3D")
+                        .s(&node.name)
+                        .s("&resourceVersion=")
+                        .u(rv)
+                        .s("&timeout=7m41s&timeoutSeconds=461&watch=true"),
                     6 => b.s("/api/v1/namespaces/").s(p.ns).s("/pods/").s(&p.name).s("/binding"),
                     7 => b.s(*r.pick(&["/livez", "/readyz", "/healthz"])),
                     8 => b.s("/api/v1/namespaces/").s(p.ns).s("/pods?limit=500"),
@@ -2137,7 +3229,13 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                     _ if slow => r.range(5_000_000, 9_000_000_000),
                     _ => r.range(300_000, 40_000_000),
                 };
-                b.s("\" latency=\"").dur(lat).s("\" userAgent=\"").s(ua).s("\" audit-ID=\"").uuid(r.next()).s("\" srcIP=\"");
+                b.s("\" latency=\"")
+                    .dur(lat)
+                    .s("\" userAgent=\"")
+                    .s(ua)
+                    .s("\" audit-ID=\"")
+                    .uuid(r.next())
+                    .s("\" srcIP=\"");
                 if ua.starts_with("kube-probe") {
                     b.s(&c.nodes[ni].ip);
                 } else if ua.starts_with("kubelet") {
@@ -2161,7 +3259,13 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                         ("global-default", "global-default")
                     };
                     let seats = if verb == "LIST" { r.range(1, 10) } else { 1 };
-                    b.s(" apf_pl=\"").s(pl).s("\" apf_fs=\"").s(fs).s("\" apf_iseats=").u(seats).s(" apf_fseats=0 apf_additionalLatency=\"0s\" apf_execution_time=\"");
+                    b.s(" apf_pl=\"")
+                        .s(pl)
+                        .s("\" apf_fs=\"")
+                        .s(fs)
+                        .s("\" apf_iseats=")
+                        .u(seats)
+                        .s(" apf_fseats=0 apf_additionalLatency=\"0s\" apf_execution_time=\"");
                     b.dur(lat - lat / 20).c(b'"');
                 }
                 let code = if slow && r.chance(80) {
@@ -2180,27 +3284,99 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
             780..=829 => {
                 // Trace block (1.19+ layout), continuation lines have no header.
                 trace_id += r.range(1, 1_000_000);
-                let total = if slow { r.range(1_000, 9_800) } else { r.range(500, 2_400) };
+                let total = if slow {
+                    r.range(1_000, 9_800)
+                } else {
+                    r.range(500, 2_400)
+                };
                 let start = t.saturating_sub(total * 1000 + r.below(1000));
                 let audit = r.next();
                 klog(b, b'I', t, 1, "trace.go:236");
                 b.s("Trace[").u(trace_id).s("]: ");
                 if r.chance(600) {
-                    b.s("\"Update\" accept:application/vnd.kubernetes.protobuf, */*,audit-id:").uuid(audit).s(",client:").s(&node.ip);
+                    b.s("\"Update\" accept:application/vnd.kubernetes.protobuf, */*,audit-id:")
+                        .uuid(audit)
+                        .s(",client:")
+                        .s(&node.ip);
                     b.s(",protocol:HTTP/2.0,resource:leases,scope:resource,url:/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/").s(&node.name);
-                    b.s(",user-agent:").s(kubelet_ua(node)).s(",verb:PUT (").s(DATE_TRACE).c(b' ').hmsm(start).s(") (total time: ").u(total).s("ms):\n");
-                    b.s("Trace[").u(trace_id).s("]: [\"GuaranteedUpdate etcd3\" audit-id:").uuid(audit).s(",key:/leases/kube-node-lease/").s(&node.name);
-                    b.s(",type:*coordination.Lease,resource:leases.coordination.k8s.io ").u(total - 1).s("ms (").hmsm(start).s(")\n");
-                    b.s("Trace[").u(trace_id).s("]:  ---\"Txn call completed\" ").u(total - 2).s("ms (").hmsm(t.saturating_sub(900)).s(")]\n");
+                    b.s(",user-agent:")
+                        .s(kubelet_ua(node))
+                        .s(",verb:PUT (")
+                        .s(DATE_TRACE)
+                        .c(b' ')
+                        .hmsm(start)
+                        .s(") (total time: ")
+                        .u(total)
+                        .s("ms):\n");
+                    b.s("Trace[")
+                        .u(trace_id)
+                        .s("]: [\"GuaranteedUpdate etcd3\" audit-id:")
+                        .uuid(audit)
+                        .s(",key:/leases/kube-node-lease/")
+                        .s(&node.name);
+                    b.s(",type:*coordination.Lease,resource:leases.coordination.k8s.io ")
+                        .u(total - 1)
+                        .s("ms (")
+                        .hmsm(start)
+                        .s(")\n");
+                    b.s("Trace[")
+                        .u(trace_id)
+                        .s("]:  ---\"Txn call completed\" ")
+                        .u(total - 2)
+                        .s("ms (")
+                        .hmsm(t.saturating_sub(900))
+                        .s(")]\n");
                 } else {
-                    b.s("\"List\" accept:application/json, */*,audit-id:").uuid(audit).s(",client:").s(&c.nodes[r.idx(c.cp)].ip);
-                    b.s(",protocol:HTTP/2.0,resource:pods,scope:namespace,url:/api/v1/namespaces/").s(p.ns).s("/pods,user-agent:");
-                    b.s(UA_KCM[0]).s(",verb:LIST (").s(DATE_TRACE).c(b' ').hmsm(start).s(") (total time: ").u(total).s("ms):\n");
-                    b.s("Trace[").u(trace_id).s("]: [\"cacher list\" audit-id:").uuid(audit).s(",type:pods ").u(total - total / 4).s("ms (").hmsm(start).s(")\n");
-                    b.s("Trace[").u(trace_id).s("]:  ---\"Listed items from cache\" count:").u(r.range(3, 400)).c(b' ').u(total - total / 4).s("ms (").hmsm(t.saturating_sub(total * 250)).s(")]\n");
-                    b.s("Trace[").u(trace_id).s("]: ---\"Writing http response done\" count:").u(r.range(3, 400)).c(b' ').u(total / 4).s("ms (").hmsm(t).s(")\n");
+                    b.s("\"List\" accept:application/json, */*,audit-id:")
+                        .uuid(audit)
+                        .s(",client:")
+                        .s(&c.nodes[r.idx(c.cp)].ip);
+                    b.s(",protocol:HTTP/2.0,resource:pods,scope:namespace,url:/api/v1/namespaces/")
+                        .s(p.ns)
+                        .s("/pods,user-agent:");
+                    b.s(UA_KCM[0])
+                        .s(",verb:LIST (")
+                        .s(DATE_TRACE)
+                        .c(b' ')
+                        .hmsm(start)
+                        .s(") (total time: ")
+                        .u(total)
+                        .s("ms):\n");
+                    b.s("Trace[")
+                        .u(trace_id)
+                        .s("]: [\"cacher list\" audit-id:")
+                        .uuid(audit)
+                        .s(",type:pods ")
+                        .u(total - total / 4)
+                        .s("ms (")
+                        .hmsm(start)
+                        .s(")\n");
+                    b.s("Trace[")
+                        .u(trace_id)
+                        .s("]:  ---\"Listed items from cache\" count:")
+                        .u(r.range(3, 400))
+                        .c(b' ')
+                        .u(total - total / 4)
+                        .s("ms (")
+                        .hmsm(t.saturating_sub(total * 250))
+                        .s(")]\n");
+                    b.s("Trace[")
+                        .u(trace_id)
+                        .s("]: ---\"Writing http response done\" count:")
+                        .u(r.range(3, 400))
+                        .c(b' ')
+                        .u(total / 4)
+                        .s("ms (")
+                        .hmsm(t)
+                        .s(")\n");
                 }
-                b.s("Trace[").u(trace_id).s("]: [").dur(total * 1_000_000 + r.below(1_000_000)).s("] [").dur(total * 1_000_000 + r.below(1_000_000)).s("] END");
+                b.s("Trace[")
+                    .u(trace_id)
+                    .s("]: [")
+                    .dur(total * 1_000_000 + r.below(1_000_000))
+                    .s("] [")
+                    .dur(total * 1_000_000 + r.below(1_000_000))
+                    .s("] END");
             }
             830..=869 => {
                 klog(b, b'I', t, 1, "handler.go:232");
@@ -2208,11 +3384,25 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
             }
             870..=894 => {
                 klog(b, b'I', t, 1, "controller.go:624");
-                b.s("quota admission added evaluator for: ").s(*r.pick(&["leases.coordination.k8s.io", "endpoints", "endpointslices.discovery.k8s.io", "jobs.batch", "events.events.k8s.io"]));
+                b.s("quota admission added evaluator for: ").s(*r.pick(&[
+                    "leases.coordination.k8s.io",
+                    "endpoints",
+                    "endpointslices.discovery.k8s.io",
+                    "jobs.batch",
+                    "events.events.k8s.io",
+                ]));
             }
             895..=909 => {
                 klog(b, b'I', t, 1, "alloc.go:330");
-                b.s("\"allocated clusterIPs\" service=\"").s(p.ns).c(b'/').s(WORKLOADS[p.wl].name).s("\" clusterIPs={\"IPv4\":\"10.96.").u(r.below(256)).c(b'.').u(r.range(1, 254)).s("\"}");
+                b.s("\"allocated clusterIPs\" service=\"")
+                    .s(p.ns)
+                    .c(b'/')
+                    .s(WORKLOADS[p.wl].name)
+                    .s("\" clusterIPs={\"IPv4\":\"10.96.")
+                    .u(r.below(256))
+                    .c(b'.')
+                    .u(r.range(1, 254))
+                    .s("\"}");
             }
             910..=929 => {
                 klog(b, b'W', t, 1, "handler_proxy.go:93");
@@ -2221,8 +3411,15 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
             930..=949 => {
                 klog(b, b'E', t, 1, "available_controller.go:460");
                 b.s("v1beta1.metrics.k8s.io failed with: failing or missing response from https://");
-                let ms = c.pods.iter().find(|p| WORKLOADS[p.wl].name == "metrics-server").map_or("10.244.3.9", |p| p.ip.as_str());
-                b.s(ms).s(":10250/apis/metrics.k8s.io/v1beta1: Get \"https://").s(ms).s(":10250/apis/metrics.k8s.io/v1beta1\": context deadline exceeded");
+                let ms = c
+                    .pods
+                    .iter()
+                    .find(|p| WORKLOADS[p.wl].name == "metrics-server")
+                    .map_or("10.244.3.9", |p| p.ip.as_str());
+                b.s(ms)
+                    .s(":10250/apis/metrics.k8s.io/v1beta1: Get \"https://")
+                    .s(ms)
+                    .s(":10250/apis/metrics.k8s.io/v1beta1\": context deadline exceeded");
             }
             950..=969 => {
                 klog(b, b'E', t, 1, "status.go:71");
@@ -2230,7 +3427,13 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
             }
             970..=984 => {
                 klog(b, b'E', t, 1, "wrap.go:54");
-                b.s("timeout or abort while handling: method=GET URI=\"/api/v1/namespaces/").s(p.ns).s("/events?resourceVersion=").u(rv).s("&watch=true\" audit-ID=\"").uuid(r.next()).c(b'"');
+                b.s("timeout or abort while handling: method=GET URI=\"/api/v1/namespaces/")
+                    .s(p.ns)
+                    .s("/events?resourceVersion=")
+                    .u(rv)
+                    .s("&watch=true\" audit-ID=\"")
+                    .uuid(r.next())
+                    .c(b'"');
             }
             985..=999 => {
                 klog(b, b'E', t, 1, "authentication.go:73");
@@ -2242,33 +3445,92 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                     trace_id += r.range(1, 1_000_000);
                     let gk = r.chance(750);
                     let (hook, url, tail, timeout) = if gk {
-                        ("validation.gatekeeper.sh", "https://gatekeeper-webhook-service.gatekeeper-system.svc:443/v1/admit?timeout=3s", "context deadline exceeded", 3_000u64)
+                        (
+                            "validation.gatekeeper.sh",
+                            "https://gatekeeper-webhook-service.gatekeeper-system.svc:443/v1/admit?timeout=3s",
+                            "context deadline exceeded",
+                            3_000u64,
+                        )
                     } else {
-                        ("webhook.cert-manager.io", "https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=10s", "dial tcp 10.96.44.12:443: connect: connection refused", 10_000)
+                        (
+                            "webhook.cert-manager.io",
+                            "https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=10s",
+                            "dial tcp 10.96.44.12:443: connect: connection refused",
+                            10_000,
+                        )
                     };
                     let start = t.saturating_sub(timeout * 1000 + r.below(900));
                     klog(b, b'I', t, 1, "trace.go:236");
-                    b.s("Trace[").u(trace_id).s("]: \"Call validating webhook\" configuration:").s(if gk { "gatekeeper-validating-webhook-configuration" } else { "cert-manager-webhook" });
-                    b.s(",webhook:").s(hook).s(",resource:apps/v1, Resource=deployments,subresource:,operation:UPDATE,UID:").uuid(r.next());
-                    b.s(" (").s(DATE_TRACE).c(b' ').hmsm(start).s(") (total time: ").u(timeout).s("ms):\n");
-                    b.s("Trace[").u(trace_id).s("]: [").dur(timeout * 1_000_000 + r.below(900_000)).s("] [").dur(timeout * 1_000_000 + r.below(900_000)).s("] END\n");
+                    b.s("Trace[")
+                        .u(trace_id)
+                        .s("]: \"Call validating webhook\" configuration:")
+                        .s(if gk {
+                            "gatekeeper-validating-webhook-configuration"
+                        } else {
+                            "cert-manager-webhook"
+                        });
+                    b.s(",webhook:")
+                        .s(hook)
+                        .s(",resource:apps/v1, Resource=deployments,subresource:,operation:UPDATE,UID:")
+                        .uuid(r.next());
+                    b.s(" (")
+                        .s(DATE_TRACE)
+                        .c(b' ')
+                        .hmsm(start)
+                        .s(") (total time: ")
+                        .u(timeout)
+                        .s("ms):\n");
+                    b.s("Trace[")
+                        .u(trace_id)
+                        .s("]: [")
+                        .dur(timeout * 1_000_000 + r.below(900_000))
+                        .s("] [")
+                        .dur(timeout * 1_000_000 + r.below(900_000))
+                        .s("] END\n");
                     let w = t + r.range(20, 90);
                     if gk {
                         klog(b, b'W', w, 1, "dispatcher.go:205");
-                        b.s("Failed calling webhook, failing open ").s(hook).s(": failed calling webhook \"").s(hook).s("\": failed to call webhook: Post \"").s(url).s("\": ").s(tail).c(b'\n');
+                        b.s("Failed calling webhook, failing open ")
+                            .s(hook)
+                            .s(": failed calling webhook \"")
+                            .s(hook)
+                            .s("\": failed to call webhook: Post \"")
+                            .s(url)
+                            .s("\": ")
+                            .s(tail)
+                            .c(b'\n');
                         let e = w + r.range(15, 60);
                         klog(b, b'E', e, 1, "dispatcher.go:213");
-                        b.s("failed calling webhook \"").s(hook).s("\": failed to call webhook: Post \"").s(url).s("\": ").s(tail);
+                        b.s("failed calling webhook \"")
+                            .s(hook)
+                            .s("\": failed to call webhook: Post \"")
+                            .s(url)
+                            .s("\": ")
+                            .s(tail);
                         clk.seen(e);
                     } else {
                         klog(b, b'W', w, 1, "dispatcher.go:181");
-                        b.s("Failed calling webhook, failing closed ").s(hook).s(": failed calling webhook \"").s(hook).s("\": failed to call webhook: Post \"").s(url).s("\": ").s(tail);
+                        b.s("Failed calling webhook, failing closed ")
+                            .s(hook)
+                            .s(": failed calling webhook \"")
+                            .s(hook)
+                            .s("\": failed to call webhook: Post \"")
+                            .s(url)
+                            .s("\": ")
+                            .s(tail);
                         clk.seen(w);
                     }
                 } else {
                     b.s("{\"level\":\"warn\",\"ts\":\"").iso_trim(t).s("\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.9/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc00");
-                    b.hex(r, 7).s("/").s(&c.nodes[r.idx(c.cp)].ip).s(":2379\",\"attempt\":0,\"error\":\"rpc error: code = ");
-                    b.s(if r.chance(600) { "DeadlineExceeded desc = context deadline exceeded\"}" } else { "Unavailable desc = etcdserver: leader changed\"}" });
+                    b.hex(r, 7)
+                        .s("/")
+                        .s(&c.nodes[r.idx(c.cp)].ip)
+                        .s(":2379\",\"attempt\":0,\"error\":\"rpc error: code = ");
+                    b.s(if r.chance(600) {
+                        "DeadlineExceeded desc = context deadline exceeded\"}"
+                    } else {
+                        "Unavailable desc = etcdserver: leader changed\"}"
+                    });
                 }
             }
         }
@@ -2284,12 +3546,25 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
 /// `Event(v1.ObjectReference{…}): type: 'X' reason: 'Y' ` (client-go StartLogging).
 #[allow(clippy::too_many_arguments)]
 fn event_ref(b: &mut Vec<u8>, kind: &str, ns: &str, name: &str, api: &str, rv: u64, typ: &str, reason: &str) {
-    b.s("Event(v1.ObjectReference{Kind:\"").s(kind).s("\", Namespace:\"").s(ns).s("\", Name:\"").s(name).s("\", UID:\"");
-    b.uuid(hash_str(name, 7)).s("\", APIVersion:\"").s(api).s("\", ResourceVersion:\"");
+    b.s("Event(v1.ObjectReference{Kind:\"")
+        .s(kind)
+        .s("\", Namespace:\"")
+        .s(ns)
+        .s("\", Name:\"")
+        .s(name)
+        .s("\", UID:\"");
+    b.uuid(hash_str(name, 7))
+        .s("\", APIVersion:\"")
+        .s(api)
+        .s("\", ResourceVersion:\"");
     if rv > 0 {
         b.u(rv);
     }
-    b.s("\", FieldPath:\"\"}): type: '").s(typ).s("' reason: '").s(reason).s("' ");
+    b.s("\", FieldPath:\"\"}): type: '")
+        .s(typ)
+        .s("' reason: '")
+        .s(reason)
+        .s("' ");
 }
 
 fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> {
@@ -2306,11 +3581,23 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
         if leader && nr_state == 0 && t >= NOTREADY_START + 40 * US {
             nr_state = 1;
             klog(b, b'I', t, 1, "node_lifecycle_controller.go:1162");
-            b.s("\"Node is NotReady. Adding it to the Taint queue\" node=\"").s(&nr.name).s("\" timeStamp=\"").s(DATE_ISO).c(b' ').hmsu(t).s("317 +0000 UTC m=+").u(t / US - WIN_START / US + 8_117).s(".123456789\"\n");
+            b.s("\"Node is NotReady. Adding it to the Taint queue\" node=\"")
+                .s(&nr.name)
+                .s("\" timeStamp=\"")
+                .s(DATE_ISO)
+                .c(b' ')
+                .hmsu(t)
+                .s("317 +0000 UTC m=+")
+                .u(t / US - WIN_START / US + 8_117)
+                .s(".123456789\"\n");
             klog(b, b'I', t + 61, 1, "controller_utils.go:125");
-            b.s("\"Update ready status of pods on node\" node=\"").s(&nr.name).s("\"\n");
+            b.s("\"Update ready status of pods on node\" node=\"")
+                .s(&nr.name)
+                .s("\"\n");
             klog(b, b'I', t + 97, 1, "controller_utils.go:158");
-            b.s("\"Recording status change event message for node\" status=\"NodeNotReady\" node=\"").s(&nr.name).s("\"\n");
+            b.s("\"Recording status change event message for node\" status=\"NodeNotReady\" node=\"")
+                .s(&nr.name)
+                .s("\"\n");
             klog(b, b'I', t + 140, 1, "event.go:294");
             event_ref(b, "Node", "", &nr.name, "", 0, "Normal", "NodeNotReady");
             b.s("Node ").s(&nr.name).s(" status is now: NodeNotReady\n");
@@ -2327,7 +3614,9 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
         if leader && nr_state == 1 && t >= NOTREADY_END + 20 * US {
             nr_state = 2;
             klog(b, b'I', t, 1, "node_lifecycle_controller.go:1185");
-            b.s("\"Node is healthy again, removed all taints\" node=\"").s(&nr.name).s("\"\n");
+            b.s("\"Node is healthy again, removed all taints\" node=\"")
+                .s(&nr.name)
+                .s("\"\n");
             o.commit()?;
             continue;
         }
@@ -2346,7 +3635,12 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
                 klog(b, b'I', t, 1, "event.go:294");
                 match wl.kind {
                     Kind::Cron => {
-                        let (reason, typ) = *r.pick(&[("SuccessfulCreate", "Normal"), ("Completed", "Normal"), ("SawCompletedJob", "Normal"), ("SuccessfulDelete", "Normal")]);
+                        let (reason, typ) = *r.pick(&[
+                            ("SuccessfulCreate", "Normal"),
+                            ("Completed", "Normal"),
+                            ("SawCompletedJob", "Normal"),
+                            ("SuccessfulDelete", "Normal"),
+                        ]);
                         match reason {
                             "SuccessfulCreate" => {
                                 event_ref(b, "Job", p.ns, &p.owner, "batch/v1", rv, typ, reason);
@@ -2368,38 +3662,105 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
                     }
                     Kind::Deploy => {
                         if r.chance(300) {
-                            event_ref(b, "Deployment", p.ns, wl.name, "apps/v1", rv, "Normal", "ScalingReplicaSet");
-                            b.s("Scaled ").s(if r.chance(500) { "up" } else { "down" }).s(" replica set ").s(&p.owner).s(" to ").u(r.range(1, 12));
+                            event_ref(
+                                b,
+                                "Deployment",
+                                p.ns,
+                                wl.name,
+                                "apps/v1",
+                                rv,
+                                "Normal",
+                                "ScalingReplicaSet",
+                            );
+                            b.s("Scaled ")
+                                .s(if r.chance(500) { "up" } else { "down" })
+                                .s(" replica set ")
+                                .s(&p.owner)
+                                .s(" to ")
+                                .u(r.range(1, 12));
                         } else if r.chance(600) {
-                            event_ref(b, "ReplicaSet", p.ns, &p.owner, "apps/v1", rv, "Normal", "SuccessfulCreate");
+                            event_ref(
+                                b,
+                                "ReplicaSet",
+                                p.ns,
+                                &p.owner,
+                                "apps/v1",
+                                rv,
+                                "Normal",
+                                "SuccessfulCreate",
+                            );
                             b.s("Created pod: ").s(&p.name);
                         } else {
-                            event_ref(b, "ReplicaSet", p.ns, &p.owner, "apps/v1", rv, "Normal", "SuccessfulDelete");
+                            event_ref(
+                                b,
+                                "ReplicaSet",
+                                p.ns,
+                                &p.owner,
+                                "apps/v1",
+                                rv,
+                                "Normal",
+                                "SuccessfulDelete",
+                            );
                             b.s("Deleted pod: ").s(&p.name);
                         }
                     }
                     Kind::Sts => {
-                        event_ref(b, "StatefulSet", p.ns, wl.name, "apps/v1", rv, "Normal", "SuccessfulCreate");
-                        b.s("create Pod ").s(&p.name).s(" in StatefulSet ").s(wl.name).s(" successful");
+                        event_ref(
+                            b,
+                            "StatefulSet",
+                            p.ns,
+                            wl.name,
+                            "apps/v1",
+                            rv,
+                            "Normal",
+                            "SuccessfulCreate",
+                        );
+                        b.s("create Pod ")
+                            .s(&p.name)
+                            .s(" in StatefulSet ")
+                            .s(wl.name)
+                            .s(" successful");
                     }
                     Kind::Ds => {
-                        event_ref(b, "DaemonSet", p.ns, wl.name, "apps/v1", rv, "Normal", "SuccessfulCreate");
+                        event_ref(
+                            b,
+                            "DaemonSet",
+                            p.ns,
+                            wl.name,
+                            "apps/v1",
+                            rv,
+                            "Normal",
+                            "SuccessfulCreate",
+                        );
                         b.s("Created pod: ").s(&p.name);
                     }
                 }
             }
             550..=699 => {
                 klog(b, b'I', t, 1, "endpointslice_controller.go:310");
-                b.s("\"Error syncing endpoint slices for service, retrying\" key=\"").s(p.ns).c(b'/').s(wl.name).s("\" err=\"EndpointSlice informer cache is out of date\"");
+                b.s("\"Error syncing endpoint slices for service, retrying\" key=\"")
+                    .s(p.ns)
+                    .c(b'/')
+                    .s(wl.name)
+                    .s("\" err=\"EndpointSlice informer cache is out of date\"");
             }
             700..=799 => {
                 klog(b, b'I', t, 1, "deployment_controller.go:503");
-                b.s("\"Error syncing deployment\" deployment=\"").s(p.ns).c(b'/').s(wl.name);
+                b.s("\"Error syncing deployment\" deployment=\"")
+                    .s(p.ns)
+                    .c(b'/')
+                    .s(wl.name);
                 b.s("\" err=\"Operation cannot be fulfilled on deployments.apps \\\"").s(wl.name).s("\\\": the object has been modified; please apply your changes to the latest version and try again\"");
             }
             800..=849 => {
                 klog(b, b'I', t, 1, "replica_set.go:676");
-                b.s("\"Finished syncing\" kind=\"ReplicaSet\" key=\"").s(p.ns).c(b'/').s(&p.owner).s("\" duration=\"").dur(r.range(20_000, 9_000_000)).c(b'"');
+                b.s("\"Finished syncing\" kind=\"ReplicaSet\" key=\"")
+                    .s(p.ns)
+                    .c(b'/')
+                    .s(&p.owner)
+                    .s("\" duration=\"")
+                    .dur(r.range(20_000, 9_000_000))
+                    .c(b'"');
             }
             850..=869 => {
                 klog(b, b'E', t, 1, "job_controller.go:562");
@@ -2408,16 +3769,33 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
             }
             870..=899 => {
                 klog(b, b'I', t, 1, "garbagecollector.go:549");
-                b.s("\"Processing item\" item=\"[v1/Pod, namespace: ").s(p.ns).s(", name: ").s(&p.name).s(", uid: ").s(&p.uid).s("]\" virtual=false");
+                b.s("\"Processing item\" item=\"[v1/Pod, namespace: ")
+                    .s(p.ns)
+                    .s(", name: ")
+                    .s(&p.name)
+                    .s(", uid: ")
+                    .s(&p.uid)
+                    .s("]\" virtual=false");
             }
             900..=949 => {
                 klog(b, b'I', t, 1, "request.go:697");
-                b.s("Waited for ").dur(r.range(1_000_000_000, 1_900_000_000)).s(" due to client-side throttling, not priority and fairness, request: GET:https://");
-                b.s(&c.api).s("/apis/").s(*r.pick(&["apps/v1/replicasets", "batch/v1/jobs", "discovery.k8s.io/v1/endpointslices", "policy/v1/poddisruptionbudgets"])).s("?limit=500&resourceVersion=0");
+                b.s("Waited for ")
+                    .dur(r.range(1_000_000_000, 1_900_000_000))
+                    .s(" due to client-side throttling, not priority and fairness, request: GET:https://");
+                b.s(&c.api)
+                    .s("/apis/")
+                    .s(*r.pick(&[
+                        "apps/v1/replicasets",
+                        "batch/v1/jobs",
+                        "discovery.k8s.io/v1/endpointslices",
+                        "policy/v1/poddisruptionbudgets",
+                    ]))
+                    .s("?limit=500&resourceVersion=0");
             }
             950..=989 => {
                 klog(b, b'W', t, 1, "reflector.go:458");
-                b.s("k8s.io/client-go/informers/factory.go:150: watch of *v1.").s(*r.pick(&["Pod", "Secret", "ConfigMap", "PartialObjectMetadata"]));
+                b.s("k8s.io/client-go/informers/factory.go:150: watch of *v1.")
+                    .s(*r.pick(&["Pod", "Secret", "ConfigMap", "PartialObjectMetadata"]));
                 b.s(" ended with: an error on the server (\"unable to decode an event from the watch stream: http2: client connection lost\") has prevented the request from succeeding");
             }
             990..=999 => {
@@ -2427,7 +3805,11 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
             _ => {
                 if webhook && !slow {
                     klog(b, b'I', t, 1, "event.go:294");
-                    let (kind, api, owner) = if wl.kind == Kind::Cron { ("Job", "batch/v1", p.owner.as_str()) } else { ("ReplicaSet", "apps/v1", p.owner.as_str()) };
+                    let (kind, api, owner) = if wl.kind == Kind::Cron {
+                        ("Job", "batch/v1", p.owner.as_str())
+                    } else {
+                        ("ReplicaSet", "apps/v1", p.owner.as_str())
+                    };
                     event_ref(b, kind, p.ns, owner, api, rv, "Warning", "FailedCreate");
                     b.s("Error creating: Internal error occurred: failed calling webhook \"validation.gatekeeper.sh\": failed to call webhook: Post \"https://gatekeeper-webhook-service.gatekeeper-system.svc:443/v1/admit?timeout=3s\": context deadline exceeded");
                     b.push(b'\n');
@@ -2436,7 +3818,8 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
                     clk.seen(t + 200);
                 } else {
                     klog(b, b'E', t, 1, "leaderelection.go:332");
-                    b.s("error retrieving resource lock kube-system/kube-controller-manager: Get \"https://").s(&c.api);
+                    b.s("error retrieving resource lock kube-system/kube-controller-manager: Get \"https://")
+                        .s(&c.api);
                     b.s("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager?timeout=5s\": context deadline exceeded");
                 }
             }
@@ -2467,7 +3850,12 @@ fn scheduler(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                 let feasible = n_nodes - cp - r.below(3).min(n_nodes - cp);
                 b.s("\"Successfully bound pod to node\" pod=\"");
                 kobj(b, p);
-                b.s("\" node=\"").s(&c.nodes[p.node].name).s("\" evaluatedNodes=").u(n_nodes).s(" feasibleNodes=").u(feasible);
+                b.s("\" node=\"")
+                    .s(&c.nodes[p.node].name)
+                    .s("\" evaluatedNodes=")
+                    .u(n_nodes)
+                    .s(" feasibleNodes=")
+                    .u(feasible);
             }
             500..=749 => {
                 klog(b, b'I', t, 1, "schedule_one.go:80");
@@ -2482,21 +3870,33 @@ fn scheduler(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                 b.s("\" err=\"0/").u(n_nodes).s(" nodes are available: ");
                 let mem = r.range(1, n_nodes.saturating_sub(cp).max(1));
                 if cp > 0 {
-                    b.u(cp).s(" node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, ");
+                    b.u(cp)
+                        .s(" node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, ");
                 }
                 if notready {
                     b.s("1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, ");
                 }
-                b.u(mem).s(" Insufficient memory. preemption: 0/").u(n_nodes).s(" nodes are available: ").u(cp + n_nodes - cp - mem);
-                b.s(" Preemption is not helpful for scheduling, ").u(mem).s(" No preemption victims found for incoming pod..\"");
+                b.u(mem)
+                    .s(" Insufficient memory. preemption: 0/")
+                    .u(n_nodes)
+                    .s(" nodes are available: ")
+                    .u(cp + n_nodes - cp - mem);
+                b.s(" Preemption is not helpful for scheduling, ")
+                    .u(mem)
+                    .s(" No preemption victims found for incoming pod..\"");
             }
             900..=949 => {
                 klog(b, b'I', t, 1, "request.go:697");
-                b.s("Waited for ").dur(r.range(1_000_000_000, 1_500_000_000)).s(" due to client-side throttling, not priority and fairness, request: GET:https://").s(&c.api).s("/api/v1/nodes?limit=500&resourceVersion=0");
+                b.s("Waited for ")
+                    .dur(r.range(1_000_000_000, 1_500_000_000))
+                    .s(" due to client-side throttling, not priority and fairness, request: GET:https://")
+                    .s(&c.api)
+                    .s("/api/v1/nodes?limit=500&resourceVersion=0");
             }
             _ => {
                 klog(b, b'W', t, 1, "reflector.go:458");
-                b.s("vendor/k8s.io/client-go/informers/factory.go:150: watch of *v1.").s(*r.pick(&["Pod", "Node", "PersistentVolumeClaim", "CSINode"]));
+                b.s("vendor/k8s.io/client-go/informers/factory.go:150: watch of *v1.")
+                    .s(*r.pick(&["Pod", "Node", "PersistentVolumeClaim", "CSINode"]));
                 b.s(" ended with: an error on the server (\"unable to decode an event from the watch stream: http2: client connection lost\") has prevented the request from succeeding");
             }
         }
@@ -2522,42 +3922,169 @@ struct EvRow {
 
 fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> {
     let mut rows: Vec<EvRow> = Vec::new();
-    let ev = |ns: &'static str, last: u64, first: u64, count: u64, typ: &'static str, reason: &'static str, obj: String, msg: String| EvRow { ns, last, first: first.min(last), count, typ, reason, obj, msg };
+    let ev = |ns: &'static str,
+              last: u64,
+              first: u64,
+              count: u64,
+              typ: &'static str,
+              reason: &'static str,
+              obj: String,
+              msg: String| EvRow {
+        ns,
+        last,
+        first: first.min(last),
+        count,
+        typ,
+        reason,
+        obj,
+        msg,
+    };
     let ns_of_node = "default";
     // Incident rows.
     let nr = &c.nodes[c.notready_node];
-    rows.push(ev(ns_of_node, NOTREADY_START + 40 * US, NOTREADY_START + 40 * US, 1, "Normal", "NodeNotReady", format!("node/{}", nr.name), format!("Node {} status is now: NodeNotReady", nr.name)));
-    rows.push(ev(ns_of_node, NOTREADY_END, NOTREADY_END, 1, "Normal", "NodeReady", format!("node/{}", nr.name), format!("Node {} status is now: NodeReady", nr.name)));
+    rows.push(ev(
+        ns_of_node,
+        NOTREADY_START + 40 * US,
+        NOTREADY_START + 40 * US,
+        1,
+        "Normal",
+        "NodeNotReady",
+        format!("node/{}", nr.name),
+        format!("Node {} status is now: NodeNotReady", nr.name),
+    ));
+    rows.push(ev(
+        ns_of_node,
+        NOTREADY_END,
+        NOTREADY_END,
+        1,
+        "Normal",
+        "NodeReady",
+        format!("node/{}", nr.name),
+        format!("Node {} status is now: NodeReady", nr.name),
+    ));
     for &pi in nr.pods.iter().take(6) {
         let p = &c.pods[pi];
-        rows.push(ev(p.ns, NOTREADY_START + 41 * US, NOTREADY_START + 41 * US, 1, "Warning", "NodeNotReady", format!("pod/{}", p.name), "Node is not ready".into()));
+        rows.push(ev(
+            p.ns,
+            NOTREADY_START + 41 * US,
+            NOTREADY_START + 41 * US,
+            1,
+            "Warning",
+            "NodeNotReady",
+            format!("pod/{}", p.name),
+            "Node is not ready".into(),
+        ));
     }
     let on = &c.nodes[c.oom_node];
     let op = &c.pods[c.oom_pod];
     rows.push(ev(ns_of_node, OOM_AT + US, OOM_AT + US, 1, "Warning", "OOMKilling", format!("node/{}", on.name), format!("Memory cgroup out of memory: Killed process {} (java) total-vm:13255216kB, anon-rss:8360140kB, file-rss:13540kB, shmem-rss:0kB, UID:1000 pgtables:17244kB oom_score_adj:934", c.oom_pid)));
-    rows.push(ev(op.ns, CAPTURE - 38 * US, OOM_AT + 30 * US, 23, "Warning", "BackOff", format!("pod/{}", op.name), format!("Back-off restarting failed container elasticsearch in pod {}_{}({})", op.name, op.ns, op.uid)));
-    rows.push(ev(op.ns, CAPTURE - 312 * US, OOM_AT + 95 * US, 6, "Normal", "Pulled", format!("pod/{}", op.name), "Container image \"docker.elastic.co/elasticsearch/elasticsearch:8.10.4\" already present on machine".into()));
-    rows.push(ev(op.ns, CAPTURE - 311 * US, OOM_AT + 96 * US, 6, "Normal", "Created", format!("pod/{}", op.name), "Created container elasticsearch".into()));
-    rows.push(ev(op.ns, CAPTURE - 311 * US, OOM_AT + 96 * US, 6, "Normal", "Started", format!("pod/{}", op.name), "Started container elasticsearch".into()));
+    rows.push(ev(
+        op.ns,
+        CAPTURE - 38 * US,
+        OOM_AT + 30 * US,
+        23,
+        "Warning",
+        "BackOff",
+        format!("pod/{}", op.name),
+        format!(
+            "Back-off restarting failed container elasticsearch in pod {}_{}({})",
+            op.name, op.ns, op.uid
+        ),
+    ));
+    rows.push(ev(
+        op.ns,
+        CAPTURE - 312 * US,
+        OOM_AT + 95 * US,
+        6,
+        "Normal",
+        "Pulled",
+        format!("pod/{}", op.name),
+        "Container image \"docker.elastic.co/elasticsearch/elasticsearch:8.10.4\" already present on machine".into(),
+    ));
+    rows.push(ev(
+        op.ns,
+        CAPTURE - 311 * US,
+        OOM_AT + 96 * US,
+        6,
+        "Normal",
+        "Created",
+        format!("pod/{}", op.name),
+        "Created container elasticsearch".into(),
+    ));
+    rows.push(ev(
+        op.ns,
+        CAPTURE - 311 * US,
+        OOM_AT + 96 * US,
+        6,
+        "Normal",
+        "Started",
+        format!("pod/{}", op.name),
+        "Started container elasticsearch".into(),
+    ));
     rows.push(ev(op.ns, CAPTURE - 290 * US, OOM_AT + 120 * US, 41, "Warning", "Unhealthy", format!("pod/{}", op.name), format!("Readiness probe failed: Get \"http://{}:9200/_cluster/health?local=true\": dial tcp {}:9200: connect: connection refused", op.ip, op.ip)));
     let dn = &c.nodes[c.disk_node];
-    rows.push(ev(ns_of_node, DISK_END, DISK_START, 31, "Warning", "EvictionThresholdMet", format!("node/{}", dn.name), "Attempting to reclaim ephemeral-storage".into()));
-    rows.push(ev(ns_of_node, DISK_START + 2 * US, DISK_START + 2 * US, 1, "Normal", "NodeHasDiskPressure", format!("node/{}", dn.name), format!("Node {} status is now: NodeHasDiskPressure", dn.name)));
-    rows.push(ev(ns_of_node, DISK_END + 5 * US, DISK_END + 5 * US, 1, "Normal", "NodeHasNoDiskPressure", format!("node/{}", dn.name), format!("Node {} status is now: NodeHasNoDiskPressure", dn.name)));
+    rows.push(ev(
+        ns_of_node,
+        DISK_END,
+        DISK_START,
+        31,
+        "Warning",
+        "EvictionThresholdMet",
+        format!("node/{}", dn.name),
+        "Attempting to reclaim ephemeral-storage".into(),
+    ));
+    rows.push(ev(
+        ns_of_node,
+        DISK_START + 2 * US,
+        DISK_START + 2 * US,
+        1,
+        "Normal",
+        "NodeHasDiskPressure",
+        format!("node/{}", dn.name),
+        format!("Node {} status is now: NodeHasDiskPressure", dn.name),
+    ));
+    rows.push(ev(
+        ns_of_node,
+        DISK_END + 5 * US,
+        DISK_END + 5 * US,
+        1,
+        "Normal",
+        "NodeHasNoDiskPressure",
+        format!("node/{}", dn.name),
+        format!("Node {} status is now: NodeHasNoDiskPressure", dn.name),
+    ));
     for reason in ["FreeDiskSpaceFailed", "ImageGCFailed"] {
         let msg = if dn.era >= Era::V127 {
             "Failed to garbage collect required amount of images. Attempted to free 6238860902 bytes, but only found 600245899 bytes eligible to free."
         } else {
             "failed to garbage collect required amount of images. Wanted to free 6238860902 bytes, but freed 0 bytes"
         };
-        rows.push(ev(ns_of_node, DISK_END - 300 * US, DISK_START + 300 * US, 17, "Warning", reason, format!("node/{}", dn.name), msg.into()));
+        rows.push(ev(
+            ns_of_node,
+            DISK_END - 300 * US,
+            DISK_START + 300 * US,
+            17,
+            "Warning",
+            reason,
+            format!("node/{}", dn.name),
+            msg.into(),
+        ));
     }
     for &pi in &c.evicted {
         let p = &c.pods[pi];
         let cs = &WORKLOADS[p.wl].ctrs[0];
         let t = DISK_START + r.range(600, 3_000) * US;
         rows.push(ev(p.ns, t, t, 1, "Warning", "Evicted", format!("pod/{}", p.name), format!("The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: {}Ki. Container {} was using {}Ki, request is 0, has larger consumption of ephemeral-storage. ", r.range(7_000_000, 10_400_000), cs.name, r.range(200, 9_000_000))));
-        rows.push(ev(p.ns, t + US, t + US, 1, "Normal", "Killing", format!("pod/{}", p.name), format!("Stopping container {}", cs.name)));
+        rows.push(ev(
+            p.ns,
+            t + US,
+            t + US,
+            1,
+            "Normal",
+            "Killing",
+            format!("pod/{}", p.name),
+            format!("Stopping container {}", cs.name),
+        ));
     }
     for (wi, wl) in WORKLOADS.iter().enumerate() {
         if wl.kind == Kind::Deploy && wl.ns != "kube-system" && r.chance(500) {
@@ -2569,10 +4096,40 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
         let cs = &WORKLOADS[p.wl].ctrs[0];
         let first = WIN_START + r.below(3 * 3600) * US;
         if n.trouble_pull {
-            rows.push(ev(p.ns, CAPTURE - r.range(5, 300) * US, first, r.range(40, 900), "Normal", "BackOff", format!("pod/{}", p.name), format!("Back-off pulling image \"{}\"", cs.image)));
-            rows.push(ev(p.ns, CAPTURE - r.range(5, 300) * US, first, r.range(40, 900), "Warning", "Failed", format!("pod/{}", p.name), "Error: ImagePullBackOff".into()));
+            rows.push(ev(
+                p.ns,
+                CAPTURE - r.range(5, 300) * US,
+                first,
+                r.range(40, 900),
+                "Normal",
+                "BackOff",
+                format!("pod/{}", p.name),
+                format!("Back-off pulling image \"{}\"", cs.image),
+            ));
+            rows.push(ev(
+                p.ns,
+                CAPTURE - r.range(5, 300) * US,
+                first,
+                r.range(40, 900),
+                "Warning",
+                "Failed",
+                format!("pod/{}", p.name),
+                "Error: ImagePullBackOff".into(),
+            ));
         } else {
-            rows.push(ev(p.ns, CAPTURE - r.range(5, 300) * US, first, r.range(40, 900), "Warning", "BackOff", format!("pod/{}", p.name), format!("Back-off restarting failed container {} in pod {}_{}({})", cs.name, p.name, p.ns, p.uid)));
+            rows.push(ev(
+                p.ns,
+                CAPTURE - r.range(5, 300) * US,
+                first,
+                r.range(40, 900),
+                "Warning",
+                "BackOff",
+                format!("pod/{}", p.name),
+                format!(
+                    "Back-off restarting failed container {} in pod {}_{}({})",
+                    cs.name, p.name, p.ns, p.uid
+                ),
+            ));
         }
     }
     // Background rows up to the budget (events live 1 h, repeated ones keep their first timestamp).
@@ -2581,7 +4138,14 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
         let p = c.any_pod(r);
         let cs = &WORKLOADS[p.wl].ctrs[0];
         let last = CAPTURE - r.range(3, 3_700) * US;
-        let (count, first) = if r.chance(150) { (r.range(2, 60), last - r.range(30, 5 * 3600).min(last / US - WIN_START / US) * US) } else { (1, last) };
+        let (count, first) = if r.chance(150) {
+            (
+                r.range(2, 60),
+                last - r.range(30, 5 * 3600).min(last / US - WIN_START / US) * US,
+            )
+        } else {
+            (1, last)
+        };
         let (typ, reason, obj, msg) = match r.below(12) {
             0 => ("Normal", "Scheduled", format!("pod/{}", p.name), format!("Successfully assigned {}/{} to {}", p.ns, p.name, c.nodes[p.node].name)),
             1 => ("Normal", "Pulling", format!("pod/{}", p.name), format!("Pulling image \"{}\"", cs.image)),
@@ -2600,7 +4164,11 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
         rows.push(ev(p.ns, last, first, count, typ, reason, obj, msg));
     }
     // The apiserver lists events in key order (namespace, then name = "<object>.<hex>").
-    rows.sort_by(|a, b| a.ns.cmp(b.ns).then_with(|| a.obj.cmp(&b.obj)).then(a.first.cmp(&b.first)));
+    rows.sort_by(|a, b| {
+        a.ns.cmp(b.ns)
+            .then_with(|| a.obj.cmp(&b.obj))
+            .then(a.first.cmp(&b.first))
+    });
     // tabwriter: padding 3, last column unpadded.
     let mut ages: Vec<Vec<u8>> = Vec::with_capacity(rows.len());
     for e in &rows {

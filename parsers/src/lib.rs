@@ -13,10 +13,10 @@ pub mod json;
 pub mod kernel;
 pub mod klog;
 pub mod kv;
-// pub mod line; (enabled once all grammars land)
+pub mod line;
 pub mod logrus;
 pub mod record;
-// pub mod sniff;
+pub mod sniff;
 pub mod syslog;
 pub mod time;
 

@@ -43,7 +43,7 @@ pub fn parse<'a>(line: &'a [u8], hint: Format, scratch: &'a mut Scratch) -> Line
     if let Some(meta) = meta_line(line) {
         return Line::Meta(meta);
     }
-    let outer = match parse_hinted(line, hint, decoded) {
+    let outer = match parse_hinted(line, hint) {
         Some(r) => r,
         None => match parse_outer(line, decoded) {
             Some(r) => r,
@@ -127,14 +127,13 @@ fn section(line: &[u8]) -> Option<Meta<'_>> {
     rest.starts_with(b"END logs for container ").then_some(Meta::SectionEnd)
 }
 
-fn parse_hinted<'a>(line: &'a [u8], hint: Format, decoded: &'a mut Vec<u8>) -> Option<Record<'a>> {
+fn parse_hinted(line: &[u8], hint: Format) -> Option<Record<'_>> {
     match hint {
         Format::Klog => klog::parse(line),
         Format::KubeJson => klog::parse_json(line),
         Format::JournaldShort | Format::Syslog => syslog::parse(line),
         Format::JournaldIso => syslog::parse_rfc3339(line),
         Format::JournaldUnix => journald::parse_unix(line),
-        Format::JournalJson => journald::parse_json(line, decoded),
         Format::Logrus => logrus::parse(line),
         Format::LogrusJson => logrus::parse_json(line),
         Format::Capnslog => etcd::parse_capnslog(line),
@@ -144,7 +143,8 @@ fn parse_hinted<'a>(line: &'a [u8], hint: Format, decoded: &'a mut Vec<u8>) -> O
         Format::DockerJson => cri::parse_docker_json(line),
         Format::Dmesg | Format::DmesgCtime => kernel::parse_dmesg(line),
         Format::Timestamped => cri::parse_timestamped(line),
-        Format::JournalExport | Format::Text => None,
+        // Journal JSON needs the scratch buffer: `parse_outer` reads it.
+        Format::JournalJson | Format::JournalExport | Format::Text => None,
     }
 }
 
@@ -159,7 +159,9 @@ fn parse_outer<'a>(line: &'a [u8], decoded: &'a mut Vec<u8>) -> Option<Record<'a
             if line.starts_with(b"{\"log\":") {
                 return cri::parse_docker_json(line);
             }
-            klog::parse_json(line).or_else(|| etcd::parse_zap(line)).or_else(|| logrus::parse_json(line))
+            klog::parse_json(line)
+                .or_else(|| etcd::parse_zap(line))
+                .or_else(|| logrus::parse_json(line))
         }
         b'0'..=b'9' => {
             if line.len() > 10 && line[4] == b'-' {
@@ -188,7 +190,9 @@ fn parse_outer<'a>(line: &'a [u8], decoded: &'a mut Vec<u8>) -> Option<Record<'a
 fn parse_inner(body: &[u8]) -> Option<Record<'_>> {
     match body[0] {
         b'I' | b'W' | b'E' | b'F' if body.get(1).is_some_and(u8::is_ascii_digit) => klog::parse(body),
-        b'{' => klog::parse_json(body).or_else(|| etcd::parse_zap(body)).or_else(|| logrus::parse_json(body)),
+        b'{' => klog::parse_json(body)
+            .or_else(|| etcd::parse_zap(body))
+            .or_else(|| logrus::parse_json(body)),
         b't' | b'l' => logrus::parse(body),
         b'0'..=b'9' if body.len() > 10 && body[4] == b'-' => etcd::parse_capnslog(body),
         b'0'..=b'9' if body.len() > 10 && body[4] == b'/' => etcd::parse_golog(body),
@@ -204,7 +208,11 @@ fn merge<'a>(outer: Record<'a>, inner: Record<'a>) -> Record<'a> {
     }
     Record {
         time: reconcile(outer.time, inner.time),
-        severity: if inner.severity != Severity::Unknown { inner.severity } else { outer.severity },
+        severity: if inner.severity != Severity::Unknown {
+            inner.severity
+        } else {
+            outer.severity
+        },
         host: outer.host,
         ident: outer.ident.or(inner.ident),
         pid: outer.pid.or(inner.pid),

@@ -54,7 +54,12 @@ pub fn sniff(head: &[u8]) -> Sniffed {
             bump(&mut inner_counts, r.layers.inner().unwrap_or(Format::Text));
         }
     }
-    Sniffed::Text { format: most(&outer_counts), inner: most(&inner_counts), records, sampled }
+    Sniffed::Text {
+        format: most(&outer_counts),
+        inner: most(&inner_counts),
+        records,
+        sampled,
+    }
 }
 
 fn bump(counts: &mut Vec<(Format, usize)>, f: Format) {
@@ -83,7 +88,10 @@ pub fn is_binary(head: &[u8]) -> bool {
     if memchr::memchr(0, head).is_some() {
         return true;
     }
-    let control = head.iter().filter(|&&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x1b | 0x0c)).count();
+    let control = head
+        .iter()
+        .filter(|&&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x1b | 0x0c))
+        .count();
     control * 10 > head.len()
 }
 
@@ -102,7 +110,9 @@ mod tests {
 Mar 13 16:02:43 vk-prod4-node-v18-w3fz kubelet[1450]: I0313 16:02:43.934473    1450 kubelet.go:1778] skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 3m5.30015447s ago; threshold is 3m0s]\n\
 Jul 19 18:13:26 node1 kubelet[2129392]: E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s\n";
         match sniff(head) {
-            Sniffed::Text { format, inner, records, .. } => {
+            Sniffed::Text {
+                format, inner, records, ..
+            } => {
                 assert_eq!(format, Format::JournaldShort);
                 assert_eq!(inner, Format::Klog);
                 assert_eq!(records, 2);
@@ -130,7 +140,12 @@ Jul 19 18:13:26 node1 kubelet[2129392]: E0719 18:13:26.969181 2129392 kubelet.go
     fn binary_heads() {
         assert_eq!(sniff(b"LPKSHHRH\0\0\0\x01rest"), Sniffed::BinaryJournal);
         assert_eq!(sniff(b"\x7fELF\x02\x01\x01\0\0\0"), Sniffed::Binary);
-        assert_eq!(sniff(b"__CURSOR=s=abc\n__REALTIME_TIMESTAMP=1\n"), Sniffed::JournalExport);
-        assert!(!is_binary(b"I0313 16:02:43.934473    1450 kubelet.go:1778] \x1b[31mred\x1b[0m\n"));
+        assert_eq!(
+            sniff(b"__CURSOR=s=abc\n__REALTIME_TIMESTAMP=1\n"),
+            Sniffed::JournalExport
+        );
+        assert!(!is_binary(
+            b"I0313 16:02:43.934473    1450 kubelet.go:1778] \x1b[31mred\x1b[0m\n"
+        ));
     }
 }

@@ -214,8 +214,8 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
 /// refused: CRI lines (`<ts> stdout F msg`) and `kubectl logs --timestamps` lines (RFC3339Nano) are left to
 /// their own grammars.
 pub fn parse_rfc3339(line: &[u8]) -> Option<Record<'_>> {
-    // Years past 2261 do not fit an i64 of nanoseconds (and no journal writes them).
-    if line.len() < 21 || line[10] != b'T' || time::digits(line, 4)? > 2261 {
+    // Only years 1678-2261 fit an i64 of nanoseconds (and no journal writes others).
+    if line.len() < 21 || line[10] != b'T' || !(1900..=2261).contains(&time::digits(line, 4)?) {
         return None;
     }
     let (time, i) = time::rfc3339(line)?;

@@ -34,9 +34,9 @@ impl FromStr for Zone {
         if let Some(off) = parse_offset(t) {
             return Ok(if off == 0 { Zone::Utc } else { Zone::Fixed(off) });
         }
-        t.parse::<chrono_tz::Tz>()
-            .map(Zone::Named)
-            .map_err(|_| format!("unknown time zone `{s}` (use an IANA name such as Europe/Berlin, or an offset such as +02:00)"))
+        t.parse::<chrono_tz::Tz>().map(Zone::Named).map_err(|_| {
+            format!("unknown time zone `{s}` (use an IANA name such as Europe/Berlin, or an offset such as +02:00)")
+        })
     }
 }
 
@@ -83,7 +83,10 @@ impl Zone {
                 let dt = match tz.from_local_datetime(&naive) {
                     LocalResult::Single(dt) => dt,
                     LocalResult::Ambiguous(a, _) => a,
-                    LocalResult::None => tz.from_local_datetime(&(naive + chrono::Duration::hours(1))).earliest()?,
+                    // In a spring-forward gap the clock still showed the old offset: use the offset just before.
+                    LocalResult::None => tz
+                        .from_local_datetime(&(naive - chrono::Duration::hours(1)))
+                        .earliest()?,
                 };
                 use chrono::Offset;
                 let off: FixedOffset = dt.offset().fix();
@@ -107,7 +110,11 @@ pub struct ZoneRules {
 
 impl Default for ZoneRules {
     fn default() -> Self {
-        ZoneRules { default: Zone::Utc, default_given: false, overrides: Vec::new() }
+        ZoneRules {
+            default: Zone::Utc,
+            default_given: false,
+            overrides: Vec::new(),
+        }
     }
 }
 
@@ -134,7 +141,11 @@ impl ZoneRules {
                 return (*z, format!("zone {z} (--tz {sel}=… by path)"));
             }
         }
-        let why = if self.default_given { "--tz" } else { "default; set --tz if the host was not on UTC" };
+        let why = if self.default_given {
+            "--tz"
+        } else {
+            "default; set --tz if the host was not on UTC"
+        };
         (self.default, format!("zone {} ({why})", self.default))
     }
 }
@@ -205,14 +216,24 @@ pub fn choose_year(
     now_year: i32,
 ) -> (i32, YearBasis) {
     let (Some(first), Some(last)) = (ev.first, ev.last) else {
-        return (flag.unwrap_or(now_year), if flag.is_some() { YearBasis::Flag } else { YearBasis::Assumed });
+        return (
+            flag.unwrap_or(now_year),
+            if flag.is_some() {
+                YearBasis::Flag
+            } else {
+                YearBasis::Assumed
+            },
+        );
     };
     if let Some(p) = ev.preamble {
         // A first record dated before the file was created belongs to the next year.
         let before = (first.month, first.day) < (p.month, p.day);
         return (p.year as i32 + before as i32, YearBasis::Preamble);
     }
-    let same: Vec<&Reference> = refs.iter().filter(|r| node.is_some() && r.node.as_deref() == node).collect();
+    let same: Vec<&Reference> = refs
+        .iter()
+        .filter(|r| node.is_some() && r.node.as_deref() == node)
+        .collect();
     for (pool, same_node) in [(same, true), (refs.iter().collect::<Vec<_>>(), false)] {
         if let Some(y) = year_from_refs(first, last, ev.rollovers, &pool) {
             return (y, YearBasis::OtherSources { same_node });
@@ -303,21 +324,37 @@ pub struct Resolved {
 impl SourceClock {
     /// The year in force at `line`.
     pub fn year_at(&self, line: u64) -> Option<i32> {
-        self.year.as_ref().map(|(y, _)| y + self.rollovers.partition_point(|&l| l <= line) as i32)
+        self.year
+            .as_ref()
+            .map(|(y, _)| y + self.rollovers.partition_point(|&l| l <= line) as i32)
     }
 
     /// Resolves a raw time read at `line`.
     pub fn resolve(&self, line: u64, t: RawTime) -> Option<Resolved> {
         match t {
             RawTime::None => None,
-            RawTime::Instant { unix_nanos } => Some(Resolved { at: unix_nanos, approx_s: Some(0.0) }),
+            RawTime::Instant { unix_nanos } => Some(Resolved {
+                at: unix_nanos,
+                approx_s: Some(0.0),
+            }),
             RawTime::Wall(w) => {
-                let y = if w.year != 0 { w.year as i32 } else { self.year_at(line)? };
-                Some(Resolved { at: self.zone.to_utc(&w, y)?, approx_s: Some(0.0) })
+                let y = if w.year != 0 {
+                    w.year as i32
+                } else {
+                    self.year_at(line)?
+                };
+                Some(Resolved {
+                    at: self.zone.to_utc(&w, y)?,
+                    approx_s: Some(0.0),
+                })
             }
             RawTime::SinceBoot { nanos } => self.boot.as_ref().map(|(b, basis)| Resolved {
                 at: b + nanos as i64,
-                approx_s: if *basis == BootBasis::SameNodeKernelLines { Some(1.0) } else { None },
+                approx_s: if *basis == BootBasis::SameNodeKernelLines {
+                    Some(1.0)
+                } else {
+                    None
+                },
             }),
         }
     }
@@ -328,7 +365,15 @@ mod tests {
     use super::*;
 
     fn wall(year: u16, month: u8, day: u8, hour: u8) -> WallTime {
-        WallTime { year, month, day, hour, minute: 0, second: 0, nanos: 0 }
+        WallTime {
+            year,
+            month,
+            day,
+            hour,
+            minute: 0,
+            second: 0,
+            nanos: 0,
+        }
     }
     fn ns(y: i32, m: u8, d: u8, h: u8) -> i64 {
         wall(0, m, d, h).unix_nanos_in(y)
@@ -345,7 +390,10 @@ mod tests {
         assert_eq!(berlin.to_utc(&wall(0, 1, 15, 12), 2023), Some(ns(2023, 1, 15, 11)));
         assert_eq!(berlin.to_utc(&wall(0, 7, 15, 12), 2023), Some(ns(2023, 7, 15, 10)));
         // 2023-03-26 02:30 does not exist in Berlin: read as 03:30 CEST = 01:30Z.
-        let gap = WallTime { minute: 30, ..wall(0, 3, 26, 2) };
+        let gap = WallTime {
+            minute: 30,
+            ..wall(0, 3, 26, 2)
+        };
         assert_eq!(berlin.to_utc(&gap, 2023), Some(ns(2023, 3, 26, 1) + 30 * 60 * NANOS));
         let shanghai: Zone = "Asia/Shanghai".parse().unwrap();
         assert_eq!(shanghai.to_utc(&wall(0, 12, 25, 21), 2023), Some(ns(2023, 12, 25, 13)));
@@ -356,7 +404,10 @@ mod tests {
         let mut r = ZoneRules::default();
         r.add("node-3=Europe/Berlin").unwrap();
         r.add("legacy/=+08:00").unwrap();
-        assert_eq!(r.zone_for(Some("node-3"), "nodes/node-3/kubelet.log").0, "Europe/Berlin".parse().unwrap());
+        assert_eq!(
+            r.zone_for(Some("node-3"), "nodes/node-3/kubelet.log").0,
+            "Europe/Berlin".parse().unwrap()
+        );
         assert_eq!(r.zone_for(None, "legacy/kubelet.log").0, Zone::Fixed(8 * 3600));
         assert_eq!(r.zone_for(Some("node-1"), "nodes/node-1/kubelet.log").0, Zone::Utc);
         assert!(r.add("node-4=Nowhere/City").is_err());
@@ -373,19 +424,43 @@ mod tests {
         };
         assert_eq!(choose_year(&ev, None, &[], None, 2026), (2019, YearBasis::Preamble));
         // Preamble created Dec 31, first record Jan 1: next year.
-        let ev2 = YearEvidence { first: Some(wall(0, 1, 1, 0)), preamble: Some(wall(2022, 12, 31, 23)), ..ev.clone() };
+        let ev2 = YearEvidence {
+            first: Some(wall(0, 1, 1, 0)),
+            preamble: Some(wall(2022, 12, 31, 23)),
+            ..ev.clone()
+        };
         assert_eq!(choose_year(&ev2, None, &[], None, 2026).0, 2023);
         // Other sources: a containerd log with full dates in March 2021 on the same node.
-        let no_pre = YearEvidence { preamble: None, ..ev.clone() };
+        let no_pre = YearEvidence {
+            preamble: None,
+            ..ev.clone()
+        };
         let refs = vec![
-            Reference { node: Some("n1".into()), min: ns(2021, 3, 13, 10), max: ns(2021, 3, 14, 0) },
-            Reference { node: Some("n2".into()), min: ns(2018, 3, 13, 10), max: ns(2018, 3, 14, 0) },
+            Reference {
+                node: Some("n1".into()),
+                min: ns(2021, 3, 13, 10),
+                max: ns(2021, 3, 14, 0),
+            },
+            Reference {
+                node: Some("n2".into()),
+                min: ns(2018, 3, 13, 10),
+                max: ns(2018, 3, 14, 0),
+            },
         ];
-        assert_eq!(choose_year(&no_pre, Some("n1"), &refs, None, 2026), (2021, YearBasis::OtherSources { same_node: true }));
+        assert_eq!(
+            choose_year(&no_pre, Some("n1"), &refs, None, 2026),
+            (2021, YearBasis::OtherSources { same_node: true })
+        );
         // Mtime: file written 2024-06-01, March records are from 2024.
-        assert_eq!(choose_year(&no_pre, None, &[], Some(1999), 2026), (2024, YearBasis::Mtime));
+        assert_eq!(
+            choose_year(&no_pre, None, &[], Some(1999), 2026),
+            (2024, YearBasis::Mtime)
+        );
         // Mtime in February, records in March: the previous year.
-        let feb = YearEvidence { mtime: Some(ns(2024, 2, 1, 0)), ..no_pre.clone() };
+        let feb = YearEvidence {
+            mtime: Some(ns(2024, 2, 1, 0)),
+            ..no_pre.clone()
+        };
         assert_eq!(choose_year(&feb, None, &[], None, 2026).0, 2023);
         let bare = YearEvidence { mtime: None, ..no_pre };
         assert_eq!(choose_year(&bare, None, &[], Some(2017), 2026), (2017, YearBasis::Flag));
@@ -404,7 +479,12 @@ mod tests {
         };
         let (y, basis) = choose_year(&ev, None, &[], None, 2026);
         assert_eq!((y, basis), (2023, YearBasis::Mtime));
-        let clock = SourceClock { year: Some((y, YearBasis::Mtime)), rollovers: vec![500], zone: Zone::Utc, boot: None };
+        let clock = SourceClock {
+            year: Some((y, YearBasis::Mtime)),
+            rollovers: vec![500],
+            zone: Zone::Utc,
+            boot: None,
+        };
         let before = clock.resolve(499, RawTime::Wall(wall(0, 12, 31, 23))).unwrap();
         let after = clock.resolve(500, RawTime::Wall(wall(0, 1, 1, 1))).unwrap();
         assert_eq!(before.at, ns(2023, 12, 31, 23));
@@ -415,10 +495,25 @@ mod tests {
     #[test]
     fn boot_relative_times() {
         let boot = ns(2023, 5, 1, 8);
-        let c = SourceClock { year: None, rollovers: vec![], zone: Zone::Utc, boot: Some((boot, BootBasis::SameNodeKernelLines)) };
-        let r = c.resolve(1, RawTime::SinceBoot { nanos: 7_063_247_407_000 }).unwrap();
+        let c = SourceClock {
+            year: None,
+            rollovers: vec![],
+            zone: Zone::Utc,
+            boot: Some((boot, BootBasis::SameNodeKernelLines)),
+        };
+        let r = c
+            .resolve(
+                1,
+                RawTime::SinceBoot {
+                    nanos: 7_063_247_407_000,
+                },
+            )
+            .unwrap();
         assert_eq!(r.at, boot + 7_063_247_407_000);
-        let c2 = SourceClock { boot: Some((boot, BootBasis::Mtime)), ..c };
+        let c2 = SourceClock {
+            boot: Some((boot, BootBasis::Mtime)),
+            ..c
+        };
         assert_eq!(c2.resolve(1, RawTime::SinceBoot { nanos: 0 }).unwrap().approx_s, None);
     }
 }

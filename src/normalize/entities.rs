@@ -49,7 +49,10 @@ pub fn component_from_file_name(name: &str) -> Option<&'static str> {
         ("kern", "kernel"),
         ("kernel", "kernel"),
     ];
-    known.iter().find(|(k, _)| stem == *k || stem.starts_with(&format!("{k}-"))).map(|(_, c)| *c)
+    known
+        .iter()
+        .find(|(k, _)| stem == *k || stem.starts_with(&format!("{k}-")))
+        .map(|(_, c)| *c)
 }
 
 /// What a CRI log path says: `/var/log/pods/<ns>_<pod>_<uid>/<container>/<n>.log` or
@@ -77,9 +80,34 @@ pub fn pod_from_log_path(path: &str) -> Option<(String, String)> {
 
 /// Folder names that are layout, never a node name.
 const NOT_NODES: &[&str] = &[
-    "logs", "log", "var", "nodes", "node", "hosts", "host", "machines", "control-plane", "controlplane", "masters",
-    "workers", "journal", "pods", "containers", "kubelet", "kubectl", "kube-system", "default", "etc", "kubernetes",
-    "manifests", "bundle", "dump", "cluster-info", "events", "tmp", ".",
+    "logs",
+    "log",
+    "var",
+    "nodes",
+    "node",
+    "hosts",
+    "host",
+    "machines",
+    "control-plane",
+    "controlplane",
+    "masters",
+    "workers",
+    "journal",
+    "pods",
+    "containers",
+    "kubelet",
+    "kubectl",
+    "kube-system",
+    "default",
+    "etc",
+    "kubernetes",
+    "manifests",
+    "bundle",
+    "dump",
+    "cluster-info",
+    "events",
+    "tmp",
+    ".",
 ];
 
 /// The node a display path names: the folder after `nodes/`, `hosts/`, `control-plane/`, ... or any folder that
@@ -95,8 +123,10 @@ pub fn node_from_path(path: &str, known_hosts: &[String]) -> Option<String> {
     }
     for w in dirs.windows(2) {
         let parent = w[0].to_ascii_lowercase();
-        if matches!(parent.as_str(), "nodes" | "node" | "hosts" | "machines" | "control-plane" | "masters" | "workers")
-            && !NOT_NODES.contains(&w[1])
+        if matches!(
+            parent.as_str(),
+            "nodes" | "node" | "hosts" | "machines" | "control-plane" | "masters" | "workers"
+        ) && !NOT_NODES.contains(&w[1])
         {
             return Some(w[1].to_string());
         }
@@ -154,7 +184,11 @@ pub fn object_of(text: &str) -> Option<String> {
     }
     if let Some(c) = p.event_ref.captures(text) {
         let kind = c[1].to_ascii_lowercase();
-        return Some(if c[2].is_empty() { format!("{kind}/{}", &c[3]) } else { format!("{kind}/{}/{}", &c[2], &c[3]) });
+        return Some(if c[2].is_empty() {
+            format!("{kind}/{}", &c[3])
+        } else {
+            format!("{kind}/{}/{}", &c[2], &c[3])
+        });
     }
     if let Some(c) = p.event_occurred.captures(text) {
         return Some(format!("{}/{}", c[2].to_ascii_lowercase(), &c[1]));
@@ -229,7 +263,10 @@ mod tests {
             object_of("Node k8s-master2 is NotReady as of 2024-05-14 09:33:57.706574115 +0800 CST m=+9961.472114546. Adding it to the Taint queue.").as_deref(),
             Some("node/k8s-master2")
         );
-        assert_eq!(object_of(r#""Node became not ready" node="minikube" condition={Type:Ready}"#).as_deref(), Some("node/minikube"));
+        assert_eq!(
+            object_of(r#""Node became not ready" node="minikube" condition={Type:Ready}"#).as_deref(),
+            Some("node/minikube")
+        );
         assert_eq!(object_of("Serving securely on 127.0.0.1:10259"), None);
     }
 
@@ -243,8 +280,14 @@ mod tests {
             pod_from_log_path("var/log/containers/coredns-5d78c9869d-abcde_kube-system_coredns-0123456789abcdef.log"),
             Some(("pod/kube-system/coredns-5d78c9869d-abcde".into(), "coredns".into()))
         );
-        assert_eq!(node_from_path("nodes/node-3/kubelet.log", &[]).as_deref(), Some("node-3"));
-        assert_eq!(node_from_path("b.tar.gz!/worker-7/var/log/syslog", &["worker-7".into()]).as_deref(), Some("worker-7"));
+        assert_eq!(
+            node_from_path("nodes/node-3/kubelet.log", &[]).as_deref(),
+            Some("node-3")
+        );
+        assert_eq!(
+            node_from_path("b.tar.gz!/worker-7/var/log/syslog", &["worker-7".into()]).as_deref(),
+            Some("worker-7")
+        );
         assert_eq!(node_from_path("kubectl/events.txt", &[]), None);
         assert_eq!(component_from_file_name("kubelet.log.1.gz"), Some("kubelet"));
         assert_eq!(component_from_file_name("kube-apiserver.INFO"), Some("kube-apiserver"));

@@ -23,7 +23,10 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         a.timeline.len(),
         t.kept
     )?;
-    if let (Some(first), Some(last)) = (a.timeline.iter().find_map(|r| r.at), a.timeline.iter().filter_map(|r| r.last_at).max()) {
+    if let (Some(first), Some(last)) = (
+        a.timeline.iter().find_map(|r| r.at),
+        a.timeline.iter().filter_map(|r| r.last_at).max(),
+    ) {
         writeln!(out, "Window: {} → {} (UTC)\n", format_time(first), format_time(last))?;
     }
     writeln!(out, "## Findings\n")?;
@@ -31,12 +34,22 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "No findings.\n")?;
     }
     for f in &a.findings {
-        writeln!(out, "- **{}** `{}` ({}): {}", cell(&f.title), f.id, f.severity, cell(&f.explanation))?;
+        writeln!(
+            out,
+            "- **{}** `{}` ({}): {}",
+            cell(&f.title),
+            f.id,
+            f.severity,
+            cell(&f.explanation)
+        )?;
     }
     inputs(a, out)?;
     problems(a, out)?;
     writeln!(out, "## Timeline\n")?;
-    writeln!(out, "| Time (UTC) | Node | Component | Object | Severity | Message | Source |")?;
+    writeln!(
+        out,
+        "| Time (UTC) | Node | Component | Object | Severity | Message | Source |"
+    )?;
     writeln!(out, "|---|---|---|---|---|---|---|")?;
     for r in &a.timeline {
         timeline_row(r, out)?;
@@ -46,7 +59,10 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
 
 fn inputs(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## Inputs\n")?;
-    writeln!(out, "| File | Format | Node | Component | Lines | Parsed | Skipped | First (UTC) | Last (UTC) | Time decided by |")?;
+    writeln!(
+        out,
+        "| File | Format | Node | Component | Lines | Parsed | Skipped | First (UTC) | Last (UTC) | Time decided by |"
+    )?;
     writeln!(out, "|---|---|---|---|---:|---:|---:|---|---|---|")?;
     for i in &a.inputs {
         writeln!(
@@ -83,10 +99,11 @@ fn problems(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
 
 fn timeline_row(r: &TimelineRow, out: &mut dyn Write) -> io::Result<()> {
     let approx = match r.approx_s {
-        Some(s) if s == 0.0 => "",
+        Some(0.0) => "",
         _ => "~",
     };
-    let time = r.at.map_or_else(|| "(no time)".to_string(), |t| format!("{approx}{}", format_time(t)));
+    let time =
+        r.at.map_or_else(|| "(no time)".to_string(), |t| format!("{approx}{}", format_time(t)));
     let mut msg = cell(&shorten(&r.message, CELL_MESSAGE));
     if r.count > 1 {
         let until = r.last_at.map(format_time).unwrap_or_default();

@@ -85,7 +85,10 @@ mod tests {
     #[test]
     fn markdown_cells_cannot_break_tables_or_inject_html() {
         assert_eq!(for_markdown_cell("a|b"), "a\\|b");
-        assert_eq!(for_markdown_cell("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(
+            for_markdown_cell("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
         assert_eq!(for_markdown_cell("`x` *y*"), "\\`x\\` \\*y\\*");
         assert!(!for_markdown_cell("line1\nline2").contains('\n'));
     }

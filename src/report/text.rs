@@ -10,7 +10,12 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
     writeln!(
         out,
         "{} sources ({} skipped), {} lines: {} parsed, {} not recognised; {} timeline rows",
-        t.sources, t.skipped_sources, t.lines, t.parsed, t.skipped_lines, a.timeline.len()
+        t.sources,
+        t.skipped_sources,
+        t.lines,
+        t.parsed,
+        t.skipped_lines,
+        a.timeline.len()
     )?;
     for i in a.inputs.iter().filter(|i| !i.problems.is_empty()) {
         for p in &i.problems {
@@ -26,7 +31,11 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             _ => ("", ""),
         };
         let repeat = if r.count > 1 {
-            format!(" (x{} until {})", r.count, r.last_at.map(format_time).unwrap_or_default())
+            format!(
+                " (x{} until {})",
+                r.count,
+                r.last_at.map(format_time).unwrap_or_default()
+            )
         } else {
             String::new()
         };

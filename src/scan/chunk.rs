@@ -251,7 +251,11 @@ impl Scanner {
             // A stream that ends on a partial chunk: what was read is the record.
             let buf = std::mem::take(&mut self.partial);
             let stamp = self.partial_start.take();
-            let rec = Record { message: &buf, time: stamp.map_or(RawTime::None, |s| s.time), ..Default::default() };
+            let rec = Record {
+                message: &buf,
+                time: stamp.map_or(RawTime::None, |s| s.time),
+                ..Default::default()
+            };
             self.keep_if_worth(&rec, stamp.map_or(self.line_no, |s| s.line));
         }
         if !self.tail_is_last_record {
@@ -282,7 +286,12 @@ impl Scanner {
             let mut joined = std::mem::take(&mut self.partial);
             push_decoded(rec.escape, rec.message, &mut joined);
             let start = self.partial_start.take().unwrap_or(Stamp { line, time: rec.time });
-            let envelope = Record { message: &joined, escape: parsers::Escape::None, time: start.time, ..rec };
+            let envelope = Record {
+                message: &joined,
+                escape: parsers::Escape::None,
+                time: start.time,
+                ..rec
+            };
             let full = line::refine(envelope);
             self.account(&full, start.line);
             self.keep_if_worth(&full, start.line);
@@ -300,7 +309,14 @@ impl Scanner {
     fn account(&mut self, rec: &Record<'_>, line: u64) {
         let o = &mut self.out;
         o.severities[rec.severity as usize] += 1;
-        tally(&mut o.formats, &mut self.format_cache, (rec.layers.outer().unwrap_or(Format::Text), rec.layers.inner().unwrap_or(Format::Text)));
+        tally(
+            &mut o.formats,
+            &mut self.format_cache,
+            (
+                rec.layers.outer().unwrap_or(Format::Text),
+                rec.layers.inner().unwrap_or(Format::Text),
+            ),
+        );
         if let Some(h) = rec.host {
             tally_bytes(&mut o.hosts, &mut self.host_cache, h);
         }
@@ -338,10 +354,16 @@ impl Scanner {
         self.last_time = rec.time;
         if let Some(b) = rec.boot {
             if o.boot_anchors.len() < MAX_BOOT_ANCHORS {
-                o.boot_anchors.push(BootAnchor { at: stamp, since_boot: b });
+                o.boot_anchors.push(BootAnchor {
+                    at: stamp,
+                    since_boot: b,
+                });
             } else {
                 // Keep the first ones and the latest: the latest boot is the one a dmesg dump speaks of.
-                *o.boot_anchors.last_mut().expect("non-empty") = BootAnchor { at: stamp, since_boot: b };
+                *o.boot_anchors.last_mut().expect("non-empty") = BootAnchor {
+                    at: stamp,
+                    since_boot: b,
+                };
             }
         }
     }
@@ -453,7 +475,10 @@ impl Scanner {
         // A line no grammar accepts may still say something decisive (`runtime/cgo: pthread_create failed`):
         // keep it at the previous record's time.
         if signals::classify(raw).is_some() {
-            let rec = Record { message: raw, ..Default::default() };
+            let rec = Record {
+                message: raw,
+                ..Default::default()
+            };
             self.keep_if_worth(&rec, self.line_no);
         }
     }

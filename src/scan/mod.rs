@@ -122,12 +122,14 @@ fn decide(scan: &mut SourceScan, head: &[u8]) -> Option<Sniffed> {
     match sniff(head) {
         Sniffed::BinaryJournal => {
             scan.problems.push(
-                "binary systemd journal: export it first (journalctl --file FILE -o short-iso-precise > FILE.log)".into(),
+                "binary systemd journal: export it first (journalctl --file FILE -o short-iso-precise > FILE.log)"
+                    .into(),
             );
             None
         }
         Sniffed::Binary => {
-            scan.problems.push("binary file (NUL or control bytes in its first 64 KiB): skipped".into());
+            scan.problems
+                .push("binary file (NUL or control bytes in its first 64 KiB): skipped".into());
             None
         }
         s => Some(s),
@@ -261,7 +263,9 @@ fn scan_stream(scan: &mut SourceScan, r: &mut dyn Read, progress: &Progress) {
         }
     }
     if let Some(e) = error {
-        scan.problems.push(format!("read error after {total} bytes (what came before was read): {e}"));
+        scan.problems.push(format!(
+            "read error after {total} bytes (what came before was read): {e}"
+        ));
     }
     scan.bytes = total;
     scan.absorb(vec![s.finish()]);
@@ -412,19 +416,26 @@ impl SourceScan {
             offset += c.counts.lines;
         }
         let named = |v: Vec<(Vec<u8>, u64)>| {
-            let mut v: Vec<(String, u64)> = v.into_iter().map(|(k, n)| (String::from_utf8_lossy(&k).into_owned(), n)).collect();
+            let mut v: Vec<(String, u64)> = v
+                .into_iter()
+                .map(|(k, n)| (String::from_utf8_lossy(&k).into_owned(), n))
+                .collect();
             v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             v
         };
         self.hosts = named(hosts);
         self.idents = named(idents);
-        self.formats.sort_by(|a, b| b.1.cmp(&a.1));
+        self.formats.sort_by_key(|f| std::cmp::Reverse(f.1));
     }
 
     fn finish_problems(&mut self) {
         let c = self.counts;
         if c.unparsed > 0 {
-            let samples: Vec<String> = self.unparsed_samples.iter().map(|(l, t)| format!("line {l}: {t:?}")).collect();
+            let samples: Vec<String> = self
+                .unparsed_samples
+                .iter()
+                .map(|(l, t)| format!("line {l}: {t:?}"))
+                .collect();
             self.problems.push(format!(
                 "{} of {} lines match no known format (counted, not in the timeline unless they name a known signal); e.g. {}",
                 c.unparsed,
@@ -439,10 +450,14 @@ impl SourceScan {
             ));
         }
         if c.invalid_utf8 > 0 {
-            self.problems.push(format!("{} kept lines are not valid UTF-8 (shown with U+FFFD)", c.invalid_utf8));
+            self.problems.push(format!(
+                "{} kept lines are not valid UTF-8 (shown with U+FFFD)",
+                c.invalid_utf8
+            ));
         }
         if c.lines > 0 && c.records == 0 && self.format.is_some() {
-            self.problems.push("no line of this file matches a known log format".into());
+            self.problems
+                .push("no line of this file matches a known log format".into());
         }
     }
 }
@@ -464,7 +479,9 @@ mod tests {
     fn chunks_end_at_newlines_and_cover_everything() {
         let text = b"aaaa\nbbbbbbbb\ncc\n\ndddd";
         let r = chunk_ranges(text, 3);
-        assert_eq!(r, vec![(0, 5), (5, 14), (14, 17), (17, 18), (18, 22)]);
+        assert_eq!(r, vec![(0, 5), (5, 14), (14, 18), (18, 22)]);
+        // Chunks are contiguous and cover every byte.
+        assert!(r.windows(2).all(|w| w[0].1 == w[1].0));
         assert_eq!(chunk_ranges(b"", 8), vec![]);
         assert_eq!(chunk_ranges(b"abc\n", 100), vec![(0, 4)]);
     }

@@ -54,7 +54,15 @@ pub fn template_key(rec: &Record<'_>) -> u64 {
     }
     hash_masked(rec.message, &mut h);
     if let Fields::KeyValue(kv) | Fields::Json(kv) = rec.fields {
-        for key in [&b"pod="[..], b"pods=", b"node=", b"object=", b"containerName=", b"\"pod\":", b"\"node\":"] {
+        for key in [
+            &b"pod="[..],
+            b"pods=",
+            b"node=",
+            b"object=",
+            b"containerName=",
+            b"\"pod\":",
+            b"\"node\":",
+        ] {
             if let Some(v) = value_after(kv, key) {
                 v.hash(&mut h);
             }
@@ -95,7 +103,11 @@ fn value_after<'a>(kv: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
         return None;
     }
     let v = &kv[at + key.len()..];
-    let end = v.iter().skip(1).position(|&c| c == b' ' || c == b',' || c == b'"').map_or(v.len(), |e| e + 2);
+    let end = v
+        .iter()
+        .skip(1)
+        .position(|&c| c == b' ' || c == b',' || c == b'"')
+        .map_or(v.len(), |e| e + 2);
     Some(&v[..end.min(v.len())])
 }
 
@@ -151,8 +163,10 @@ pub fn to_text(mut buf: Vec<u8>) -> (String, bool) {
 
 /// Keys that the envelope or header already shows (time, level, message, caller).
 fn is_envelope_key(k: &str) -> bool {
-    matches!(k, "ts" | "time" | "level" | "msg" | "caller" | "logger" | "log" | "stream" | "v" | "MESSAGE" | "PRIORITY")
-        || k.starts_with('_')
+    matches!(
+        k,
+        "ts" | "time" | "level" | "msg" | "caller" | "logger" | "log" | "stream" | "v" | "MESSAGE" | "PRIORITY"
+    ) || k.starts_with('_')
         || k.starts_with("SYSLOG_")
 }
 
@@ -161,14 +175,24 @@ mod tests {
     use super::*;
 
     fn rec(msg: &'static [u8]) -> Record<'static> {
-        Record { message: msg, severity: Severity::Warning, ..Default::default() }
+        Record {
+            message: msg,
+            severity: Severity::Warning,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn templates_mask_ids_but_keep_words() {
-        let a = template_key(&rec(b"Error syncing pod cc89ef7c-bc47 (\"alpine-368057524-bgt0m_default(cc89ef7c)\"), skipping"));
-        let b = template_key(&rec(b"Error syncing pod 0a1b2c3d-9f9f (\"alpine-111111111-zzz9a_default(0a1b2c3d)\"), skipping"));
-        let c = template_key(&rec(b"Error syncing pod 0a1b2c3d-9f9f (\"nginx-111111111-zzz9a_default(0a1b2c3d)\"), skipping"));
+        let a = template_key(&rec(
+            b"Error syncing pod cc89ef7c-bc47 (\"alpine-368057524-bgt0m_default(cc89ef7c)\"), skipping",
+        ));
+        let b = template_key(&rec(
+            b"Error syncing pod 0a1b2c3d-9f9f (\"alpine-111111111-zzz9a_default(0a1b2c3d)\"), skipping",
+        ));
+        let c = template_key(&rec(
+            b"Error syncing pod 0a1b2c3d-9f9f (\"nginx-111111111-zzz9a_default(0a1b2c3d)\"), skipping",
+        ));
         assert_eq!(a, b);
         assert_ne!(a, c);
     }
@@ -190,7 +214,10 @@ mod tests {
         let mut r = rec(b"Get \\\"https://10.129.0.12:6443/healthz\\\": net/http");
         r.escape = Escape::Go;
         r.fields = Fields::KeyValue(b"pod=\"a/b\"");
-        assert_eq!(display_text(&r).0, "Get \"https://10.129.0.12:6443/healthz\": net/http pod=\"a/b\"");
+        assert_eq!(
+            display_text(&r).0,
+            "Get \"https://10.129.0.12:6443/healthz\": net/http pod=\"a/b\""
+        );
         let (long, bad) = to_text(vec![b'x'; MAX_MESSAGE + 10]);
         assert!(long.ends_with('…') && !bad);
         let (lossy, bad) = to_text(b"caf\xff".to_vec());

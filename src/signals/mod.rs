@@ -175,8 +175,14 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("etcdserver: leader changed", SignalKind::EtcdSlow),
     ("Cannot connect to the Docker daemon", SignalKind::RuntimeUnavailable),
     ("container runtime is down", SignalKind::RuntimeUnavailable),
-    ("container runtime status check may not have completed", SignalKind::RuntimeUnavailable),
-    ("transport: Error while dialing dial unix", SignalKind::RuntimeUnavailable),
+    (
+        "container runtime status check may not have completed",
+        SignalKind::RuntimeUnavailable,
+    ),
+    (
+        "transport: Error while dialing dial unix",
+        SignalKind::RuntimeUnavailable,
+    ),
     ("FailedScheduling", SignalKind::SchedulingFailed),
     ("nodes are available", SignalKind::SchedulingFailed),
     ("Unable to schedule", SignalKind::SchedulingFailed),
@@ -198,8 +204,21 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
 
 /// Words that make a line without a level marker worth keeping.
 const ERROR_WORDS: &[&str] = &[
-    "error", "fail", "fatal", "panic", "timeout", "timed out", "refused", "denied", "killed", "unable to", "cannot",
-    "exceeded", "unhealthy", "no space left", "exited",
+    "error",
+    "fail",
+    "fatal",
+    "panic",
+    "timeout",
+    "timed out",
+    "refused",
+    "denied",
+    "killed",
+    "unable to",
+    "cannot",
+    "exceeded",
+    "unhealthy",
+    "no space left",
+    "exited",
 ];
 
 struct Tables {
@@ -227,7 +246,11 @@ fn tables() -> &'static Tables {
 /// The signal a message carries, if any. When several signatures occur, the one listed first in the table wins.
 pub fn classify(message: &[u8]) -> Option<SignalKind> {
     let t = tables();
-    t.signatures.find_iter(message).map(|m| m.pattern().as_usize()).min().map(|i| SIGNATURES[i].1)
+    t.signatures
+        .find_iter(message)
+        .map(|m| m.pattern().as_usize())
+        .min()
+        .map(|i| SIGNATURES[i].1)
 }
 
 /// Whether a message holds an error word (`error`, `failed`, `timeout`, ...).
@@ -258,7 +281,10 @@ mod tests {
             classify(b"Killing container with id docker://calico-node:Container failed liveness probe.. Container will be killed and recreated."),
             Some(SignalKind::ContainerKilled)
         );
-        assert_eq!(classify(b"Container gadget failed liveness probe, will be restarted"), Some(SignalKind::ContainerKilled));
+        assert_eq!(
+            classify(b"Container gadget failed liveness probe, will be restarted"),
+            Some(SignalKind::ContainerKilled)
+        );
         assert_eq!(
             classify(b"Liveness probe failed: ls: cannot access '/var/opt/liveness': No such file or directory"),
             Some(SignalKind::ProbeFailed)
@@ -267,13 +293,18 @@ mod tests {
             classify(b"Waited for 1.157933116s due to client-side throttling, not priority and fairness, request: GET:https://192.168.111.249:6443/apis/authorization.k8s.io/v1?timeout=32s"),
             Some(SignalKind::ClientThrottled)
         );
-        assert_eq!(classify(b"runtime/cgo: pthread_create failed: No space left on device"), Some(SignalKind::ForkFailed));
+        assert_eq!(
+            classify(b"runtime/cgo: pthread_create failed: No space left on device"),
+            Some(SignalKind::ForkFailed)
+        );
         assert_eq!(classify(b"SyncLoop (PLEG): event for pod"), None);
     }
 
     #[test]
     fn error_words_are_case_insensitive() {
-        assert!(has_error_word(b"kubelet.service: Main process exited, code=exited, status=255/EXCEPTION"));
+        assert!(has_error_word(
+            b"kubelet.service: Main process exited, code=exited, status=255/EXCEPTION"
+        ));
         assert!(has_error_word(b"Connection REFUSED"));
         assert!(!has_error_word(b"Started Kubernetes Kubelet."));
     }
