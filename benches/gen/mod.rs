@@ -373,6 +373,15 @@ fn new_hex(r: &mut Rng, n: usize) -> String {
     String::from_utf8(v).unwrap()
 }
 
+/// Deployment `pod-template-hash`: rand.SafeEncodeString of the decimal FNV-32 hash (`7c46694b8f`, `d484d57fc`).
+fn pod_template_hash(r: &mut Rng) -> String {
+    (r.range(100_000_000, u32::MAX as u64))
+        .to_string()
+        .bytes()
+        .map(|d| K8S_ALNUM[d as usize % K8S_ALNUM.len()] as char)
+        .collect()
+}
+
 fn new_alnum(r: &mut Rng, n: usize) -> String {
     let mut v = Vec::with_capacity(n);
     v.alnum(r, n);
@@ -907,9 +916,9 @@ impl Cluster {
         let mut nodes = Vec::with_capacity(n);
         for i in 0..n {
             let name = if i < cp {
-                format!("k8s-prod-cp-{}", i + 1)
+                format!("cp-{}", i + 1)
             } else {
-                format!("k8s-prod-node-{:02}", i - cp + 1)
+                format!("node-{:02}", i - cp + 1)
             };
             let (rt, era) = if i < cp {
                 (Runtime::Containerd, Era::V128)
@@ -946,8 +955,7 @@ impl Cluster {
         let mut pods = Vec::new();
         let mut rs_hash = Vec::new();
         for (wi, wl) in WORKLOADS.iter().enumerate() {
-            let hash_len = 9 + r.below(2) as usize;
-            let hash = new_alnum(&mut r, hash_len);
+            let hash = pod_template_hash(&mut r);
             rs_hash.push(hash.clone());
             let mut mk = |r: &mut Rng, name: String, owner: String, node: usize, pods: &mut Vec<Pod>| {
                 let token = new_alnum(r, 5);
@@ -1402,6 +1410,13 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
     let era = n.era;
     let p = &c.pods[n.pods[r.idx(n.pods.len())]];
     let (_, cs, cid) = ctr_of(p, r);
+    // Probe-related lines need a container that has probes (job pods have none): fall back to kube-proxy.
+    let (pp, pcs) = if cs.port == 0 {
+        let q = &c.pods[n.pods[0]];
+        (q, &WORKLOADS[q.wl].ctrs[0])
+    } else {
+        (p, cs)
+    };
     let h = |b: &mut Vec<u8>, sev: u8, file: &str| {
         journal_precise(b, t, &n.name, "kubelet", n.kpid);
         klog(b, sev, kt, n.kpid, file);
@@ -1409,7 +1424,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
     let x = r.below(1000);
     match x {
         // PLEG events
-        0..=164 => {
+        0..=109 => {
             let typ = if r.chance(550) {
                 "ContainerStarted"
             } else {
@@ -1455,7 +1470,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             }
         }
         // SyncLoop ADD/UPDATE/DELETE/REMOVE
-        165..=224 => {
+        110..=289 => {
             let op = *r.pick(&["UPDATE", "UPDATE", "UPDATE", "ADD", "DELETE", "REMOVE", "RECONCILE"]);
             if era == Era::V120 {
                 h(b, b'I', "kubelet.go:1888");
@@ -1473,7 +1488,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             }
         }
         // SyncLoop (probe)
-        225..=284 if era != Era::V120 => {
+        290..=399 | 753..=789 if era != Era::V120 => {
             let (probe, status) = *r.pick(&[
                 ("readiness", "ready"),
                 ("readiness", ""),
@@ -1491,18 +1506,24 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 .s("\" status=\"")
                 .s(status)
                 .s("\" pod=\"");
-            kobj(b, p);
+            kobj(b, pp);
+            b.c(b'"');
+        }
+        290..=399 | 753..=789 => {
+            h(b, b'I', "kubelet.go:1955");
+            b.s("SyncLoop (container unhealthy): \"");
+            podfmt(b, pp);
             b.c(b'"');
         }
         // Probe failed (Info)
-        225..=354 => {
+        400..=439 => {
             let pt = *r.pick(&["Readiness", "Readiness", "Readiness", "Liveness", "Startup"]);
             if era == Era::V120 {
                 h(b, b'I', "prober.go:117");
                 b.s(pt).s(" probe for \"");
-                podfmt(b, p);
-                b.c(b':').s(cs.name).s("\" failed (failure): ");
-                probe_output(b, r, p, cs, "\"", false);
+                podfmt(b, pp);
+                b.c(b':').s(pcs.name).s("\" failed (failure): ");
+                probe_output(b, r, pp, pcs, "\"", false);
             } else {
                 h(
                     b,
@@ -1510,20 +1531,20 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                     sel(era, ["", "prober.go:121", "prober.go:107", "prober.go:107"]),
                 );
                 b.s("\"Probe failed\" probeType=\"").s(pt).s("\" pod=\"");
-                kobj(b, p);
+                kobj(b, pp);
                 b.c(b'"');
-                pod_uid_kv(b, era, p);
-                b.s(" containerName=\"").s(cs.name).s(if era >= Era::V128 {
+                pod_uid_kv(b, era, pp);
+                b.s(" containerName=\"").s(pcs.name).s(if era >= Era::V128 {
                     "\" probeResult=\"failure\" output=\""
                 } else {
                     "\" probeResult=failure output=\""
                 });
-                probe_output(b, r, p, cs, "\\\"", true);
+                probe_output(b, r, pp, pcs, "\\\"", true);
                 b.c(b'"');
             }
         }
         // Volume reconciler / operation generator
-        355..=574 => {
+        440..=509 => {
             let (plugin, vol) = if r.chance(750) {
                 (
                     if era == Era::V120 {
@@ -1537,11 +1558,11 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 ("kubernetes.io/configmap", "config")
             };
             let step = match x {
-                355..=404 => 0,
-                405..=454 => 1,
-                455..=524 => 2,
-                525..=544 => 3,
-                545..=559 => 4,
+                440..=457 => 0,
+                458..=475 => 1,
+                476..=497 => 2,
+                498..=502 => 3,
+                503..=504 => 4,
                 _ => 5,
             };
             if step == 4 {
@@ -1673,7 +1694,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             }
         }
         // status manager patch
-        575..=609 => {
+        510..=517 => {
             let cond = *r.pick(&["Ready", "ContainersReady", "Initialized"]);
             let status = if r.chance(700) { "True" } else { "False" };
             let lt = t.saturating_sub(r.below(600 * US));
@@ -1718,7 +1739,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             }
         }
         // client-side throttling
-        610..=649 => {
+        518..=542 => {
             let wait = r.range(1_000_000_000, 2_400_000_000) + r.below(1000);
             if era == Era::V120 {
                 h(b, b'I', "request.go:655");
@@ -1759,7 +1780,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             };
         }
         // Event echo (recorder StartStructuredLogging)
-        650..=779 => {
+        543..=622 => {
             let evk = r.below(100);
             let (typ, reason) = match evk {
                 0..=14 => ("Normal", "Pulling"),
@@ -1769,6 +1790,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 80..=91 => ("Normal", "Killing"),
                 _ => ("Warning", "Unhealthy"),
             };
+            let (p, cs) = if reason == "Unhealthy" { (pp, pcs) } else { (p, cs) };
             h(
                 b,
                 b'I',
@@ -1817,7 +1839,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             b.c(b'"');
         }
         // Killing container with a grace period
-        780..=809 => {
+        623..=642 => {
             let grace = *r.pick(&[30u64, 30, 30, 60, 10, 120]);
             if era == Era::V120 {
                 h(b, b'I', "kuberuntime_container.go:635");
@@ -1855,7 +1877,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             }
         }
         // RemoveContainer
-        810..=839 => {
+        643..=712 => {
             if era == Era::V120 {
                 h(b, b'I', "topology_manager.go:219");
                 b.s("[topologymanager] RemoveContainer - Container ID: ").s(cid);
@@ -1865,7 +1887,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             }
         }
         // No sandbox / topology admit / Generic PLEG container finished
-        840..=859 => {
+        713..=752 => {
             if era == Era::V120 {
                 h(b, b'I', "kuberuntime_manager.go:439");
                 b.s("No sandbox for pod \"");
@@ -1878,7 +1900,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 b.c(b'"');
             }
         }
-        860..=879 if era >= Era::V127 => {
+        790..=819 if era >= Era::V127 => {
             h(b, b'I', "topology_manager.go:215");
             b.s("\"Topology Admit Handler\"");
             if era >= Era::V128 {
@@ -1891,7 +1913,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                     .c(b'"');
             }
         }
-        880..=944 if era >= Era::V127 => {
+        880..=919 if era >= Era::V127 => {
             h(b, b'I', "generic.go:334");
             let code = *r.pick(&[0u64, 0, 0, 0, 1, 137, 143, 2]);
             b.s("\"Generic (PLEG): container finished\" podID=\"")
@@ -1901,16 +1923,43 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 .s("\" exitCode=")
                 .u(code);
         }
-        860..=944 => {
-            // older eras: more PLEG-style traffic
-            h(b, b'I', sel(era, ["kubelet.go:1888", "kubelet.go:2014", "", ""]));
-            if era == Era::V120 {
+        790..=944 => {
+            if era <= Era::V123 && x < 830 {
+                if era == Era::V120 {
+                    h(b, b'I', "kubelet_pods.go:1247");
+                    b.s("Killing unwanted pod \"").s(&p.name).c(b'"');
+                } else {
+                    h(b, b'I', "kubelet_pods.go:1073");
+                    b.s("\"Killing unwanted pod\" podName=\"").s(&p.name).c(b'"');
+                }
+            } else if era >= Era::V123 {
+                // cpu/memory manager state clean-up after a container is removed
+                let (file, msg) = *r.pick(&[
+                    ("cpu_manager.go:395", "RemoveStaleState: removing container"),
+                    ("state_mem.go:107", "Deleted CPUSet assignment"),
+                    ("memory_manager.go:354", "RemoveStaleState removing state"),
+                ]);
+                let (file, msg) = if era == Era::V123 && file.starts_with("cpu") {
+                    (
+                        "cpu_manager.go:400",
+                        "RemoveStaleState: containerMap: removing container",
+                    )
+                } else {
+                    (file, msg)
+                };
+                h(b, b'I', file);
+                b.c(b'"')
+                    .s(msg)
+                    .s("\" podUID=\"")
+                    .s(&p.uid)
+                    .s("\" containerName=\"")
+                    .s(cs.name)
+                    .c(b'"');
+            } else {
+                h(b, b'I', "kubelet.go:1888");
                 b.s("SyncLoop (UPDATE, \"api\"): \"");
                 podfmt(b, p);
                 b.c(b'"');
-            } else {
-                b.s("\"SyncLoop UPDATE\" source=\"api\" ");
-                pods_kv(b, era, &[p]);
             }
         }
         // ---- warnings and errors (≈5.5 %) ----
@@ -2148,7 +2197,6 @@ fn kubelet_crashloop(n: &Node, p: &Pod, pull: bool, t: u64, kt: u64, b: &mut Vec
         b.c(b'"');
         pod_uid_kv(b, era, p);
     }
-    b.push(b'\n');
 }
 
 fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletState, o: &mut Out, r: &mut Rng) -> bool {
@@ -2439,7 +2487,6 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng)
         }
         1 | 2 => {
             kubelet_crashloop(n, p, false, t, kt, b);
-            return;
         }
         3 => {
             h(
@@ -2611,7 +2658,7 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
         if !oom_done && t >= OOM_AT {
             oom_done = true;
             let p = &c.pods[c.oom_pod];
-            t = t.max(OOM_AT + 21_409);
+            t = OOM_AT + 21_409;
             logrus_head(b, n, "containerd", t, r, "info");
             b.s("TaskOOM event &TaskOOM{ContainerID:")
                 .s(&p.cids[0])
@@ -3168,6 +3215,8 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
     let mut clk = Clock::new(WIN_START + r.below(30 * US), WIN_END - r.below(30 * US), budget);
     let mut trace_id = r.range(100_000_000, 4_000_000_000);
     let mut rv = 48_000_000 + r.below(200_000);
+    // The etcd client's resolver pointer is fixed for the life of the process (`0xc0039dbc00`).
+    let etcd_ptr = format!("0xc00{}00", new_hex(r, 5));
     while o.bytes < budget {
         let t = clk.tick(o.bytes, r);
         rv += r.range(1, 30);
@@ -3181,7 +3230,7 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
             x = 2000; // incident record
         }
         match x {
-            0..=779 => {
+            0..=799 => {
                 // HTTP log
                 klog(b, b'I', t, 1, "httplog.go:132");
                 let (verb, ua, uri_kind) = match r.below(20) {
@@ -3248,25 +3297,6 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                 b.c(b':').u(r.range(32_768, 60_999)).c(b'"');
                 if verb == "WATCH" {
                     b.s(" hijacked=true");
-                } else {
-                    let (pl, fs) = if ua.starts_with("kubelet") {
-                        ("system", "system-nodes")
-                    } else if ua.starts_with("kube-probe") {
-                        ("exempt", "probes")
-                    } else if ua.starts_with("kube-") {
-                        ("workload-high", "kube-system-service-accounts")
-                    } else {
-                        ("global-default", "global-default")
-                    };
-                    let seats = if verb == "LIST" { r.range(1, 10) } else { 1 };
-                    b.s(" apf_pl=\"")
-                        .s(pl)
-                        .s("\" apf_fs=\"")
-                        .s(fs)
-                        .s("\" apf_iseats=")
-                        .u(seats)
-                        .s(" apf_fseats=0 apf_additionalLatency=\"0s\" apf_execution_time=\"");
-                    b.dur(lat - lat / 20).c(b'"');
                 }
                 let code = if slow && r.chance(80) {
                     504
@@ -3281,7 +3311,7 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                 };
                 b.s(" resp=").u(code);
             }
-            780..=829 => {
+            800..=844 => {
                 // Trace block (1.19+ layout), continuation lines have no header.
                 trace_id += r.range(1, 1_000_000);
                 let total = if slow {
@@ -3370,19 +3400,20 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                         .hmsm(t)
                         .s(")\n");
                 }
+                let end = total * 1_000_000 + r.below(1_000_000);
                 b.s("Trace[")
                     .u(trace_id)
                     .s("]: [")
-                    .dur(total * 1_000_000 + r.below(1_000_000))
+                    .dur(end)
                     .s("] [")
-                    .dur(total * 1_000_000 + r.below(1_000_000))
+                    .dur(end)
                     .s("] END");
             }
-            830..=869 => {
+            845..=884 => {
                 klog(b, b'I', t, 1, "handler.go:232");
                 b.s("Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager");
             }
-            870..=894 => {
+            885..=909 => {
                 klog(b, b'I', t, 1, "controller.go:624");
                 b.s("quota admission added evaluator for: ").s(*r.pick(&[
                     "leases.coordination.k8s.io",
@@ -3392,7 +3423,7 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                     "events.events.k8s.io",
                 ]));
             }
-            895..=909 => {
+            910..=924 => {
                 klog(b, b'I', t, 1, "alloc.go:330");
                 b.s("\"allocated clusterIPs\" service=\"")
                     .s(p.ns)
@@ -3404,11 +3435,11 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                     .u(r.range(1, 254))
                     .s("\"}");
             }
-            910..=929 => {
+            925..=944 => {
                 klog(b, b'W', t, 1, "handler_proxy.go:93");
                 b.s("no RequestInfo found in the context");
             }
-            930..=949 => {
+            945..=959 => {
                 klog(b, b'E', t, 1, "available_controller.go:460");
                 b.s("v1beta1.metrics.k8s.io failed with: failing or missing response from https://");
                 let ms = c
@@ -3421,11 +3452,11 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                     .s(ms)
                     .s(":10250/apis/metrics.k8s.io/v1beta1\": context deadline exceeded");
             }
-            950..=969 => {
+            960..=974 => {
                 klog(b, b'E', t, 1, "status.go:71");
                 b.s("apiserver received an error that is not an metav1.Status: &errors.errorString{s:\"context canceled\"}: context canceled");
             }
-            970..=984 => {
+            975..=986 => {
                 klog(b, b'E', t, 1, "wrap.go:54");
                 b.s("timeout or abort while handling: method=GET URI=\"/api/v1/namespaces/")
                     .s(p.ns)
@@ -3435,7 +3466,7 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                     .uuid(r.next())
                     .c(b'"');
             }
-            985..=999 => {
+            987..=999 => {
                 klog(b, b'E', t, 1, "authentication.go:73");
                 b.s("\"Unable to authenticate the request\" err=\"[invalid bearer token, service account token has expired]\"");
             }
@@ -3459,34 +3490,37 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                             10_000,
                         )
                     };
-                    let start = t.saturating_sub(timeout * 1000 + r.below(900));
-                    klog(b, b'I', t, 1, "trace.go:236");
-                    b.s("Trace[")
-                        .u(trace_id)
-                        .s("]: \"Call validating webhook\" configuration:")
-                        .s(if gk {
-                            "gatekeeper-validating-webhook-configuration"
-                        } else {
-                            "cert-manager-webhook"
-                        });
-                    b.s(",webhook:")
-                        .s(hook)
-                        .s(",resource:apps/v1, Resource=deployments,subresource:,operation:UPDATE,UID:")
-                        .uuid(r.next());
-                    b.s(" (")
-                        .s(DATE_TRACE)
-                        .c(b' ')
-                        .hmsm(start)
-                        .s(") (total time: ")
-                        .u(timeout)
-                        .s("ms):\n");
-                    b.s("Trace[")
-                        .u(trace_id)
-                        .s("]: [")
-                        .dur(timeout * 1_000_000 + r.below(900_000))
-                        .s("] [")
-                        .dur(timeout * 1_000_000 + r.below(900_000))
-                        .s("] END\n");
+                    if gk {
+                        let start = t.saturating_sub(timeout * 1000 + r.below(900));
+                        klog(b, b'I', t, 1, "trace.go:236");
+                        b.s("Trace[")
+                            .u(trace_id)
+                            .s("]: \"Call validating webhook\" configuration:")
+                            .s(if gk {
+                                "gatekeeper-validating-webhook-configuration"
+                            } else {
+                                "cert-manager-webhook"
+                            });
+                        b.s(",webhook:")
+                            .s(hook)
+                            .s(",resource:apps/v1, Resource=deployments,subresource:,operation:UPDATE,UID:")
+                            .uuid(r.next());
+                        b.s(" (")
+                            .s(DATE_TRACE)
+                            .c(b' ')
+                            .hmsm(start)
+                            .s(") (total time: ")
+                            .u(timeout)
+                            .s("ms):\n");
+                        let end = timeout * 1_000_000 + r.below(900_000);
+                        b.s("Trace[")
+                            .u(trace_id)
+                            .s("]: [")
+                            .dur(end)
+                            .s("] [")
+                            .dur(end)
+                            .s("] END\n");
+                    }
                     let w = t + r.range(20, 90);
                     if gk {
                         klog(b, b'W', w, 1, "dispatcher.go:205");
@@ -3521,11 +3555,9 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                         clk.seen(w);
                     }
                 } else {
-                    b.s("{\"level\":\"warn\",\"ts\":\"").iso_trim(t).s("\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.9/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc00");
-                    b.hex(r, 7)
-                        .s("/")
-                        .s(&c.nodes[r.idx(c.cp)].ip)
-                        .s(":2379\",\"attempt\":0,\"error\":\"rpc error: code = ");
+                    b.s("{\"level\":\"warn\",\"ts\":\"").iso_trim(t).s("\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.9/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://");
+                    b.s(&etcd_ptr)
+                        .s("/127.0.0.1:2379\",\"attempt\":0,\"error\":\"rpc error: code = ");
                     b.s(if r.chance(600) {
                         "DeadlineExceeded desc = context deadline exceeded\"}"
                     } else {
@@ -3572,6 +3604,9 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
     let mut clk = Clock::new(WIN_START + r.below(30 * US), WIN_END - r.below(30 * US), budget);
     let mut rv = 48_000_000 + r.below(200_000);
     let mut nr_state = 0u8;
+    let jobs: Vec<usize> = (0..c.pods.len())
+        .filter(|&i| WORKLOADS[c.pods[i].wl].kind == Kind::Cron)
+        .collect();
     let nr = &c.nodes[c.notready_node];
     while o.bytes < budget {
         let t = clk.tick(o.bytes, r);
@@ -3752,7 +3787,7 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
                     .s(wl.name);
                 b.s("\" err=\"Operation cannot be fulfilled on deployments.apps \\\"").s(wl.name).s("\\\": the object has been modified; please apply your changes to the latest version and try again\"");
             }
-            800..=849 => {
+            800..=849 if wl.kind == Kind::Deploy => {
                 klog(b, b'I', t, 1, "replica_set.go:676");
                 b.s("\"Finished syncing\" kind=\"ReplicaSet\" key=\"")
                     .s(p.ns)
@@ -3763,11 +3798,16 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
                     .c(b'"');
             }
             850..=869 => {
+                let job = if jobs.is_empty() {
+                    p.owner.as_str()
+                } else {
+                    c.pods[jobs[r.idx(jobs.len())]].owner.as_str()
+                };
                 klog(b, b'E', t, 1, "job_controller.go:562");
-                b.s("syncing job: tracking status: adding uncounted pods to status: Operation cannot be fulfilled on jobs.batch \"").s(&p.owner);
+                b.s("syncing job: tracking status: adding uncounted pods to status: Operation cannot be fulfilled on jobs.batch \"").s(job);
                 b.s("\": the object has been modified; please apply your changes to the latest version and try again");
             }
-            870..=899 => {
+            800..=849 | 870..=899 => {
                 klog(b, b'I', t, 1, "garbagecollector.go:549");
                 b.s("\"Processing item\" item=\"[v1/Pod, namespace: ")
                     .s(p.ns)
@@ -4073,7 +4113,7 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
     for &pi in &c.evicted {
         let p = &c.pods[pi];
         let cs = &WORKLOADS[p.wl].ctrs[0];
-        let t = DISK_START + r.range(600, 3_000) * US;
+        let t = DISK_START + r.range(2_400, 4_200) * US;
         rows.push(ev(p.ns, t, t, 1, "Warning", "Evicted", format!("pod/{}", p.name), format!("The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: {}Ki. Container {} was using {}Ki, request is 0, has larger consumption of ephemeral-storage. ", r.range(7_000_000, 10_400_000), cs.name, r.range(200, 9_000_000))));
         rows.push(ev(
             p.ns,
@@ -4146,7 +4186,14 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
         } else {
             (1, last)
         };
-        let (typ, reason, obj, msg) = match r.below(12) {
+        let kind = WORKLOADS[p.wl].kind;
+        let k = match r.below(12) {
+            6 if cs.path.is_empty() => 1,
+            7 | 9 if kind != Kind::Deploy => 0,
+            8 if kind != Kind::Cron => 3,
+            k => k,
+        };
+        let (typ, reason, obj, msg) = match k {
             0 => ("Normal", "Scheduled", format!("pod/{}", p.name), format!("Successfully assigned {}/{} to {}", p.ns, p.name, c.nodes[p.node].name)),
             1 => ("Normal", "Pulling", format!("pod/{}", p.name), format!("Pulling image \"{}\"", cs.image)),
             2 => ("Normal", "Pulled", format!("pod/{}", p.name), format!("Successfully pulled image \"{}\" in {}.{:03}s ({}.{:03}s including waiting)", cs.image, r.range(1, 30), r.below(1000), r.range(30, 60), r.below(1000))),

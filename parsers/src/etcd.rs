@@ -93,6 +93,9 @@ pub fn parse_zap(line: &[u8]) -> Option<Record<'_>> {
     if line[start] != b'{' {
         return None;
     }
+    if let Some(r) = parse_zap_fast(line) {
+        return Some(r);
+    }
     // Cheap refusals before the JSON walk: kube JSON has no "level", logrus JSON no "ts".
     memchr::memmem::find(line, b"\"level\"")?;
     memchr::memmem::find(line, b"\"ts\"")?;
@@ -123,6 +126,43 @@ pub fn parse_zap(line: &[u8]) -> Option<Record<'_>> {
         severity,
         ident: logger.and_then(json::string_body),
         caller: caller.and_then(json::string_body),
+        message,
+        escape: Escape::Json,
+        fields: Fields::Json(line),
+        layers: Layers::one(Format::ZapJson),
+        ..Record::default()
+    })
+}
+
+/// zap's own key order (`level`, `ts`, `logger`?, `caller`?, `msg`) read without the JSON walk; the fields
+/// after `msg` are kept raw and only decoded for the lines that are kept.
+fn parse_zap_fast(line: &[u8]) -> Option<Record<'_>> {
+    use json::Scalar;
+    let mut p = json::Prefix::new(line)?;
+    let Scalar::Str(level) = p.field("level")? else {
+        return None;
+    };
+    let time = match p.field("ts")? {
+        Scalar::Str(s) => time::rfc3339(s).map(|(t, _)| t),
+        Scalar::Num(n) => epoch_number(n).map(|unix_nanos| RawTime::Instant { unix_nanos }),
+    }
+    .unwrap_or_default();
+    let ident = str_of(p.optional("logger"));
+    let caller = str_of(p.optional("caller"));
+    fn str_of(v: Option<json::Scalar<'_>>) -> Option<&[u8]> {
+        match v {
+            Some(json::Scalar::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+    let Scalar::Str(message) = p.field("msg")? else {
+        return None;
+    };
+    Some(Record {
+        time,
+        severity: Severity::from_word(level),
+        ident,
+        caller,
         message,
         escape: Escape::Json,
         fields: Fields::Json(line),
@@ -588,8 +628,12 @@ mod tests {
             br#"{"level":"info","msg":"GET /v1.21/containers/json","time":"2016-02-08T11:27:07.214570725+02:00"}"#
         )
         .is_none());
-        // A line cut by the pasting user (etcd#17855 as pasted, `[…]` is not JSON) and a truncated line
-        assert!(parse_zap(r#"{"level":"warn","ts":"2024-04-22T17:18:03.213763+0800","caller":"etcdserver/util.go:170","msg":"apply request took too long","took":"3.000607371s","expected-duration":"100ms","prefix":"read-only range ",[…],"error":"context deadline exceeded"}"#.as_bytes()).is_none());
+        // A line cut in its fields by the pasting user (etcd#17855 as pasted, `[…]` is not JSON): zap's own
+        // leading fields are intact, so the record is kept (its fields are not shown); a line truncated before
+        // the end of `msg` is refused.
+        let pasted = parse_zap(r#"{"level":"warn","ts":"2024-04-22T17:18:03.213763+0800","caller":"etcdserver/util.go:170","msg":"apply request took too long","took":"3.000607371s","expected-duration":"100ms","prefix":"read-only range ",[…],"error":"context deadline exceeded"}"#.as_bytes()).unwrap();
+        assert_eq!(pasted.message, b"apply request took too long");
+        assert_eq!(pasted.severity, Severity::Warning);
         assert!(parse_zap(br#"{"level":"warn","ts":"2020-06-30T01:17:40.457Z","msg":"apply req"#).is_none());
         // No `msg`
         assert!(parse_zap(br#"{"level":"warn","ts":"2020-06-30T01:17:40.457Z"}"#).is_none());

@@ -44,6 +44,92 @@ impl<'de, F: FnMut(&str, &'de RawValue)> Visitor<'de> for FieldWalker<F> {
     }
 }
 
+/// A reader of the leading fields of a JSON object written by a known encoder in a fixed key order
+/// (zap writes `{"level":…,"ts":…,"logger":…,"caller":…,"msg":…`). It reads only those fields and checks the
+/// line ends with `}`; anything unexpected returns `None` and the caller falls back to [`for_each_field`].
+pub struct Prefix<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+/// A value read by [`Prefix`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar<'a> {
+    /// The inside of a string, still escaped.
+    Str(&'a [u8]),
+    /// A number as written.
+    Num(&'a [u8]),
+}
+
+impl<'a> Prefix<'a> {
+    /// Starts after `{` when the line (trimmed) is `{ … }`.
+    pub fn new(line: &'a [u8]) -> Option<Prefix<'a>> {
+        let t = trim_ascii(line);
+        (t.len() >= 2 && t[0] == b'{' && t[t.len() - 1] == b'}').then_some(Prefix { b: t, i: 1 })
+    }
+
+    /// Reads `"key":value` (and the `,` before it unless it is the first field) when the next key is `key`.
+    pub fn field(&mut self, key: &str) -> Option<Scalar<'a>> {
+        let mut i = self.i;
+        if i > 1 {
+            if self.b.get(i) != Some(&b',') {
+                return None;
+            }
+            i += 1;
+        }
+        let k = key.as_bytes();
+        if self.b.get(i) != Some(&b'"') || !self.b[i + 1..].starts_with(k) || self.b.get(i + 1 + k.len()) != Some(&b'"')
+        {
+            return None;
+        }
+        i += k.len() + 2;
+        if self.b.get(i) != Some(&b':') {
+            return None;
+        }
+        i += 1;
+        let (v, next) = match self.b.get(i)? {
+            b'"' => {
+                let end = string_end(self.b, i + 1)?;
+                (Scalar::Str(&self.b[i + 1..end]), end + 1)
+            }
+            b'-' | b'0'..=b'9' => {
+                let end = self.b[i..]
+                    .iter()
+                    .position(|c| !matches!(c, b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-'))?
+                    + i;
+                (Scalar::Num(&self.b[i..end]), end)
+            }
+            _ => return None,
+        };
+        self.i = next;
+        Some(v)
+    }
+
+    /// Reads the field if it is next, else leaves the reader where it was.
+    pub fn optional(&mut self, key: &str) -> Option<Scalar<'a>> {
+        let at = self.i;
+        let v = self.field(key);
+        if v.is_none() {
+            self.i = at;
+        }
+        v
+    }
+}
+
+/// Index of the closing quote of a JSON string whose body starts at `i`.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        let j = memchr::memchr2(b'"', b'\\', &b[i..])? + i;
+        if b[j] == b'"' {
+            return Some(j);
+        }
+        i = j + 2;
+        if i > b.len() {
+            return None;
+        }
+    }
+}
+
 /// The inside of a JSON string value, still escaped (no quotes), or `None` when the value is not a string.
 pub fn string_body(raw: &RawValue) -> Option<&[u8]> {
     let b = raw.get().as_bytes();
@@ -85,6 +171,22 @@ mod tests {
         assert_eq!(seen.len(), 5);
         assert_eq!(seen[2], ("msg".into(), r#""Log using Errorf, err: fail\n""#.into()));
         assert_eq!(seen[4].1, r#""1m0s""#);
+    }
+
+    #[test]
+    fn prefix_reads_fixed_order_fields() {
+        let line = br#"{"level":"warn","ts":"2020-06-30T01:17:40.457Z","caller":"etcdserver/util.go:144","msg":"apply \"x\" took too long","took":"10.9s"}"#;
+        let mut p = Prefix::new(line).unwrap();
+        assert_eq!(p.field("level"), Some(Scalar::Str(b"warn")));
+        assert_eq!(p.field("ts"), Some(Scalar::Str(b"2020-06-30T01:17:40.457Z")));
+        assert_eq!(p.optional("logger"), None);
+        assert_eq!(p.optional("caller"), Some(Scalar::Str(b"etcdserver/util.go:144")));
+        assert_eq!(p.field("msg"), Some(Scalar::Str(br#"apply \"x\" took too long"#)));
+        let mut q = Prefix::new(br#"{"ts":1568166948.8119395,"msg":"x"}"#).unwrap();
+        assert_eq!(q.field("ts"), Some(Scalar::Num(b"1568166948.8119395")));
+        assert!(Prefix::new(br#"{"level":"warn","ts":"2020-06-30T01:17:40.457Z","msg":"apply req"#).is_none());
+        let mut r = Prefix::new(br#"{"msg":"unterminated}"#).unwrap();
+        assert_eq!(r.field("msg"), None);
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn is_envelope(f: Format) -> bool {
 
 /// Parses one line (without its `\n`). `hint` is the file's sniffed format, tried first.
 pub fn parse<'a>(line: &'a [u8], hint: Format, scratch: &'a mut Scratch) -> Line<'a> {
-    let line = strip_cr(line);
+    let line = strip_k9s(strip_cr(line));
     if line.iter().all(|c| c.is_ascii_whitespace()) {
         return Line::Blank;
     }
@@ -56,10 +56,19 @@ pub fn parse<'a>(line: &'a [u8], hint: Format, scratch: &'a mut Scratch) -> Line
     }
     // The envelope's body: decode it when escaped, then try the inner grammars.
     let mut envelope = outer;
-    if outer.escape != Escape::None && escape::needs_unescape(outer.escape, outer.message) {
-        escape::unescape(outer.escape, outer.message, unescaped);
-        envelope.message = unescaped.as_slice();
+    if outer.escape != Escape::None {
+        // Without a backslash the escaped bytes are the decoded bytes (docker `log` and journal `MESSAGE`
+        // strings usually have none once the trailing `\n` is cut): no copy, and the body is still refined.
+        if escape::needs_unescape(outer.escape, outer.message) {
+            escape::unescape(outer.escape, outer.message, unescaped);
+            envelope.message = unescaped.as_slice();
+        }
         envelope.escape = Escape::None;
+    }
+    if envelope.partial {
+        // A CRI/docker `P` chunk is a piece of a line, not a line: the reader joins the pieces and refines the
+        // whole (refining the first piece alone would drop its klog header and fields from the joined text).
+        return Line::Record(envelope);
     }
     let body = envelope.message;
     let container = matches!(outer.layers.outer(), Some(Format::Cri | Format::DockerJson));
@@ -74,7 +83,8 @@ pub fn parse<'a>(line: &'a [u8], hint: Format, scratch: &'a mut Scratch) -> Line
 /// the two; returns the envelope unchanged when no inner grammar accepts the body.
 pub fn refine(envelope: Record<'_>) -> Record<'_> {
     let body = envelope.message;
-    if body.is_empty() || envelope.escape != Escape::None {
+    if body.is_empty() || escape::needs_unescape(envelope.escape, body) {
+        // Still escaped (the caller did not decode it): no grammar can read it as it is.
         return envelope;
     }
     if is_kernel(&envelope) {
@@ -103,6 +113,22 @@ fn strip_cr(line: &[u8]) -> &[u8] {
     }
 }
 
+/// A line copied out of k9s's log view keeps the view's box border: `│ I0110 09:21:08.551571 … <padding> │`
+/// (formats.md 1.9). The border, the one space after it and the padding are peeled so the line inside parses
+/// as itself; a row cut at the pane's width has no closing border. Other lines are returned as they are.
+#[inline]
+fn strip_k9s(line: &[u8]) -> &[u8] {
+    const BAR: &[u8] = "│".as_bytes();
+    match line.strip_prefix(BAR) {
+        None => line,
+        Some(rest) => {
+            let rest = rest.trim_ascii_end();
+            let rest = rest.strip_suffix(BAR).unwrap_or(rest).trim_ascii_end();
+            rest.strip_prefix(b" ").unwrap_or(rest)
+        }
+    }
+}
+
 fn meta_line(line: &[u8]) -> Option<Meta<'_>> {
     match line[0] {
         b'-' => journald::parse_decoration(line),
@@ -113,7 +139,8 @@ fn meta_line(line: &[u8]) -> Option<Meta<'_>> {
 }
 
 /// minikube `==> kube-apiserver ["3221ad23c91d"] <==` and cluster-info dump
-/// `==== START logs for container X of pod ns/p ====` / `==== END logs … ====`.
+/// `==== START logs for container X of pod ns/p ====` / `==== END logs … ====`; the section's name is the
+/// component (`kube-apiserver`, the container `X`).
 fn section(line: &[u8]) -> Option<Meta<'_>> {
     if let Some(rest) = line.strip_prefix(b"==> ") {
         let inner = rest.strip_suffix(b" <==")?;
@@ -122,7 +149,9 @@ fn section(line: &[u8]) -> Option<Meta<'_>> {
     }
     let rest = line.strip_prefix(b"==== ")?.strip_suffix(b" ====")?;
     if let Some(r) = rest.strip_prefix(b"START logs for container ") {
-        return Some(Meta::Section(r));
+        // The container names the component (`etcd`), as minikube's header does; the pod follows ` of pod `.
+        let name = memchr::memmem::find(r, b" of pod ").map_or(r, |k| &r[..k]);
+        return Some(Meta::Section(name));
     }
     rest.starts_with(b"END logs for container ").then_some(Meta::SectionEnd)
 }
@@ -153,11 +182,17 @@ fn parse_outer<'a>(line: &'a [u8], decoded: &'a mut Vec<u8>) -> Option<Record<'a
     let b0 = line[0];
     match b0 {
         b'{' => {
+            // A key name inside some other object's string (a zap `msg` quoting a journal entry) must not hide
+            // that object: each guess falls through to the next grammar when it fails.
             if memchr::memmem::find(line, b"\"__REALTIME_TIMESTAMP\"").is_some() {
-                return journald::parse_json(line, decoded);
+                if let Some(r) = journald::parse_json(line, decoded) {
+                    return Some(r);
+                }
             }
             if line.starts_with(b"{\"log\":") {
-                return cri::parse_docker_json(line);
+                if let Some(r) = cri::parse_docker_json(line) {
+                    return Some(r);
+                }
             }
             klog::parse_json(line)
                 .or_else(|| etcd::parse_zap(line))

@@ -48,9 +48,10 @@ impl WallTime {
         self.hour as u32 * 3600 + self.minute as u32 * 60 + self.second as u32
     }
 
-    /// Nanoseconds since 1970-01-01 if this wall reading were UTC in `year`.
+    /// Nanoseconds since 1970-01-01 if this wall reading were UTC in `year`. Years are clamped to 1900-2200 so
+    /// that garbage input cannot overflow the nanosecond range (1677-2262).
     pub fn unix_nanos_in(&self, year: i32) -> i64 {
-        let days = days_from_civil(year, self.month as u32, self.day as u32);
+        let days = days_from_civil(year.clamp(1900, 2200), self.month as u32, self.day as u32);
         (days * 86_400 + self.seconds_of_day() as i64) * 1_000_000_000 + self.nanos as i64
     }
 }
@@ -151,6 +152,9 @@ pub fn rfc3339(b: &[u8]) -> Option<(RawTime, usize)> {
         return None;
     }
     let year = digits(b, 4)?;
+    if !(1900..=2200).contains(&year) {
+        return None;
+    }
     let month = digits(&b[5..], 2)?;
     let day = digits(&b[8..], 2)?;
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
@@ -257,6 +261,23 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(rfc3339(b"2018-13-11 08:36:19").is_none());
+        // Years a log cannot hold are refused rather than overflowing the nanosecond range.
+        assert!(rfc3339(b"0000-01-01T00:00:00Z").is_none());
+        assert!(rfc3339(b"9999-12-31T23:59:59Z").is_none());
+        assert_eq!(
+            WallTime {
+                month: 1,
+                day: 1,
+                ..Default::default()
+            }
+            .unix_nanos_in(9999),
+            WallTime {
+                month: 1,
+                day: 1,
+                ..Default::default()
+            }
+            .unix_nanos_in(2200)
+        );
         assert!(rfc3339(b"I0313 16:02:43.934473").is_none());
     }
 
