@@ -1,1 +1,70 @@
-fn main() {}
+//! Throughput benchmarks: the line dispatcher alone, and a whole `analyze` run, on a generated realistic bundle.
+//!
+//! `cargo bench` generates a 64 MiB bundle (27 nodes) in a temporary folder, so no large file lives in the repo.
+//! For the 1 GiB figure of the README, generate a bundle with the `gen-bundle` example and time the binary.
+
+#[path = "gen/mod.rs"]
+#[allow(dead_code)]
+mod gen;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use parsers::line::{self, Scratch};
+use parsers::{Format, Line};
+use postmortem::analysis::{self, Options};
+use std::path::{Path, PathBuf};
+
+fn bundle() -> (tempfile::TempDir, u64) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = gen::BundleSpec { target_bytes: 64 << 20, nodes: 27, seed: 7 };
+    let stats = gen::write_bundle(dir.path(), &spec).expect("bundle written");
+    (dir, stats.bytes)
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).expect("readable").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let (dir, bytes) = bundle();
+    let text: Vec<u8> = files(dir.path()).iter().flat_map(|p| std::fs::read(p).expect("readable")).collect();
+
+    let mut g = c.benchmark_group("parse");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(10);
+    g.bench_function("line::parse (one core, generated bundle)", |b| {
+        let mut scratch = Scratch::default();
+        b.iter(|| {
+            let mut records = 0u64;
+            for l in text.split(|&c| c == b'\n') {
+                if let Line::Record(_) = line::parse(l, Format::Text, &mut scratch) {
+                    records += 1;
+                }
+            }
+            records
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("analyze");
+    g.throughput(Throughput::Bytes(bytes));
+    g.sample_size(10);
+    let opts = Options { inputs: vec![dir.path().to_path_buf()], ..Default::default() };
+    g.bench_function("analyze 64 MiB bundle (all cores)", |b| b.iter(|| analysis::analyze(&opts).expect("readable")));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

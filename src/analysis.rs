@@ -126,11 +126,14 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         f.time_basis = describe_time(s, f);
     }
 
-    let placed: Vec<Placed> = scans
-        .par_iter()
-        .zip(facts.par_iter())
+    // Rows move out of the scans: the timeline owns them from here (no copy of the messages).
+    let mut scans = scans;
+    let rows: Vec<Vec<scan::row::RawRow>> = scans.iter_mut().map(|s| std::mem::take(&mut s.rows)).collect();
+    let placed: Vec<Placed> = rows
+        .into_par_iter()
+        .zip(scans.par_iter().zip(facts.par_iter()))
         .enumerate()
-        .flat_map_iter(|(i, (s, f))| s.rows.iter().map(move |r| place(i, s, f, r)))
+        .flat_map_iter(|(i, (rows, (s, f)))| rows.into_iter().map(move |r| place(i, s, f, r)))
         .collect();
     let timeline = timeline::build(placed, opts.since, opts.until);
 
@@ -338,7 +341,7 @@ fn describe_time(s: &SourceScan, f: &Facts) -> String {
     parts.join("; ")
 }
 
-fn place(source: usize, s: &SourceScan, f: &Facts, r: &scan::row::RawRow) -> Placed {
+fn place(source: usize, s: &SourceScan, f: &Facts, r: scan::row::RawRow) -> Placed {
     let first = f.clock.resolve(r.line, r.time);
     let last = f.clock.resolve(r.last_line, r.last_time);
     let component = r
@@ -362,7 +365,7 @@ fn place(source: usize, s: &SourceScan, f: &Facts, r: &scan::row::RawRow) -> Pla
                 .clone()
                 .or_else(|| f.pod.as_ref().map(|(p, c)| format!("{p}:{c}"))),
             severity: r.severity.as_str(),
-            message: r.message.clone(),
+            message: r.message,
             count: r.count,
             last_at: last.map(|t| t.at).or(first.map(|t| t.at)),
             source: SourceRef {

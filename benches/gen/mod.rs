@@ -164,6 +164,10 @@ impl Rng {
         &xs[self.below(xs.len() as u64) as usize]
     }
     #[inline]
+    fn pick_str(&mut self, xs: &[&'static str]) -> &'static str {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+    #[inline]
     fn idx(&mut self, len: usize) -> usize {
         self.below(len as u64) as usize
     }
@@ -1832,7 +1836,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                     b.s("Stopping container ").s(cs.name);
                 }
                 _ => {
-                    b.s(*r.pick(&["Readiness", "Liveness"])).s(" probe failed: ");
+                    b.s(r.pick_str(&["Readiness", "Liveness"])).s(" probe failed: ");
                     probe_output(b, r, p, cs, "\\\"", true);
                 }
             }
@@ -3267,7 +3271,7 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                         .u(rv)
                         .s("&timeout=7m41s&timeoutSeconds=461&watch=true"),
                     6 => b.s("/api/v1/namespaces/").s(p.ns).s("/pods/").s(&p.name).s("/binding"),
-                    7 => b.s(*r.pick(&["/livez", "/readyz", "/healthz"])),
+                    7 => b.s(r.pick_str(&["/livez", "/readyz", "/healthz"])),
                     8 => b.s("/api/v1/namespaces/").s(p.ns).s("/pods?limit=500"),
                     9 => b.s("/api/v1/namespaces/").s(p.ns).s("/events"),
                     _ => b.s("/apis/metrics.k8s.io/v1beta1/nodes"),
@@ -3415,7 +3419,7 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
             }
             885..=909 => {
                 klog(b, b'I', t, 1, "controller.go:624");
-                b.s("quota admission added evaluator for: ").s(*r.pick(&[
+                b.s("quota admission added evaluator for: ").s(r.pick_str(&[
                     "leases.coordination.k8s.io",
                     "endpoints",
                     "endpointslices.discovery.k8s.io",
@@ -3824,7 +3828,7 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
                     .s(" due to client-side throttling, not priority and fairness, request: GET:https://");
                 b.s(&c.api)
                     .s("/apis/")
-                    .s(*r.pick(&[
+                    .s(r.pick_str(&[
                         "apps/v1/replicasets",
                         "batch/v1/jobs",
                         "discovery.k8s.io/v1/endpointslices",
@@ -3835,7 +3839,7 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
             950..=989 => {
                 klog(b, b'W', t, 1, "reflector.go:458");
                 b.s("k8s.io/client-go/informers/factory.go:150: watch of *v1.")
-                    .s(*r.pick(&["Pod", "Secret", "ConfigMap", "PartialObjectMetadata"]));
+                    .s(r.pick_str(&["Pod", "Secret", "ConfigMap", "PartialObjectMetadata"]));
                 b.s(" ended with: an error on the server (\"unable to decode an event from the watch stream: http2: client connection lost\") has prevented the request from succeeding");
             }
             990..=999 => {
@@ -3936,7 +3940,7 @@ fn scheduler(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
             _ => {
                 klog(b, b'W', t, 1, "reflector.go:458");
                 b.s("vendor/k8s.io/client-go/informers/factory.go:150: watch of *v1.")
-                    .s(*r.pick(&["Pod", "Node", "PersistentVolumeClaim", "CSINode"]));
+                    .s(r.pick_str(&["Pod", "Node", "PersistentVolumeClaim", "CSINode"]));
                 b.s(" ended with: an error on the server (\"unable to decode an event from the watch stream: http2: client connection lost\") has prevented the request from succeeding");
             }
         }

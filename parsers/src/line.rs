@@ -4,7 +4,7 @@
 //! journals carrying klog, zap JSON and logrus; minikube sections) parse line by line.
 
 use crate::record::{Escape, Format, Line, Meta, Record, Severity};
-use crate::time::RawTime;
+use crate::time::{RawTime, WallTime};
 use crate::{cri, escape, etcd, journald, kernel, klog, logrus, syslog};
 
 /// Reusable buffers for the lines whose body must be decoded before it can be parsed
@@ -265,8 +265,8 @@ fn merge<'a>(outer: Record<'a>, inner: Record<'a>) -> Record<'a> {
 ///
 /// An envelope instant (CRI, docker, journal JSON, short-iso) is exact and wins over an inner wall reading.
 /// An inner instant (zap JSON inside journald `short`) wins over a zoneless envelope. Two wall readings that
-/// agree to within 2 s take the inner one (klog has microseconds, `short` has seconds; capnslog has the year);
-/// when they disagree (a host zone that differs from the process zone) the envelope's wall clock is kept, since
+/// agree to within 2 s, across midnight too, take the inner one (klog has microseconds, `short` has seconds;
+/// capnslog has the year), with the envelope's year when the inner has none; when they disagree (a host zone that differs from the process zone) the envelope's wall clock is kept, since
 /// `--tz` speaks of the host.
 pub fn reconcile(outer: RawTime, inner: RawTime) -> RawTime {
     match (outer, inner) {
@@ -274,20 +274,37 @@ pub fn reconcile(outer: RawTime, inner: RawTime) -> RawTime {
         (RawTime::Instant { .. }, _) => outer,
         (RawTime::Wall(_), RawTime::Instant { .. }) => inner,
         (RawTime::Wall(o), RawTime::Wall(i)) => {
-            let same_day = o.month == i.month && o.day == i.day;
-            let diff = (o.seconds_of_day() as i64 - i.seconds_of_day() as i64).abs();
-            if same_day && diff <= 2 {
-                let mut t = i;
-                if t.year == 0 {
-                    t.year = o.year;
-                }
-                RawTime::Wall(t)
+            const DAY: i64 = 86_400;
+            let (os, is) = (o.seconds_of_day() as i64, i.seconds_of_day() as i64);
+            // The two readings may straddle midnight (`Jan 01 00:00:00` around `I1231 23:59:59.999`).
+            let (diff, year_step) = if o.month == i.month && o.day == i.day {
+                ((os - is).abs(), 0)
+            } else if day_after(i, o) {
+                (os + DAY - is, i16::from(o.month == 1 && i.month == 12))
+            } else if day_after(o, i) {
+                (is + DAY - os, -i16::from(o.month == 12 && i.month == 1))
             } else {
-                outer
+                (DAY, 0)
+            };
+            if diff > 2 {
+                return outer;
             }
+            let mut t = i;
+            if t.year == 0 && o.year != 0 {
+                // The inner reading's year is the outer one's, moved across a new year's midnight.
+                t.year = o.year.saturating_add_signed(-year_step);
+            }
+            RawTime::Wall(t)
         }
         _ => outer,
     }
+}
+
+/// Whether `b` is the calendar day after `a` (their years aside; any month may end on the 28th to the 31st,
+/// which is exact enough for two readings that must also agree within seconds).
+#[inline]
+fn day_after(a: WallTime, b: WallTime) -> bool {
+    (b.month == a.month && b.day == a.day.wrapping_add(1)) || (b.day == 1 && a.day >= 28 && b.month == a.month % 12 + 1)
 }
 
 /// Header-less lines that continue the record before them: indented lines, `Trace[…]` steps, Go stack traces,

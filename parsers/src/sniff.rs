@@ -36,17 +36,23 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     if head.starts_with(b"LPKSHHRH") {
         return Sniffed::BinaryJournal;
     }
-    if is_binary(head) {
-        return Sniffed::Binary;
-    }
+    // Before the binary test: an export stream's binary fields carry a little-endian length full of NULs.
     if looks_like_export(head) {
         return Sniffed::JournalExport;
+    }
+    if is_binary(head) {
+        return Sniffed::Binary;
     }
     let mut scratch = Scratch::default();
     let mut outer_counts: Vec<(Format, usize)> = Vec::new();
     let mut inner_counts: Vec<(Format, usize)> = Vec::new();
     let (mut records, mut sampled) = (0, 0);
-    for raw in head.split(|&c| c == b'\n').take(SNIFF_LINES) {
+    // Whole lines only: not the empty piece after a final newline, nor a last line cut by the head's end.
+    let body = match memchr::memrchr(b'\n', head) {
+        Some(nl) if nl + 1 == head.len() || head.len() == SNIFF_BYTES => &head[..nl],
+        _ => head,
+    };
+    for raw in body.split(|&c| c == b'\n').take(SNIFF_LINES) {
         sampled += 1;
         if let Line::Record(r) = line::parse(raw, Format::Text, &mut scratch) {
             records += 1;
@@ -95,9 +101,22 @@ pub fn is_binary(head: &[u8]) -> bool {
     control * 10 > head.len()
 }
 
-/// `journalctl -o export`: `__CURSOR=` / `__REALTIME_TIMESTAMP=` field lines.
+/// `journalctl -o export`: `__CURSOR=` / `__REALTIME_TIMESTAMP=` field lines. A stream cut inside an entry (a
+/// `head -c` or a split capture) starts on any `FIELD=` line; it is export when a following entry starts in
+/// the head.
 fn looks_like_export(head: &[u8]) -> bool {
-    head.starts_with(b"__CURSOR=") || head.starts_with(b"__REALTIME_TIMESTAMP=")
+    if head.starts_with(b"__CURSOR=") || head.starts_with(b"__REALTIME_TIMESTAMP=") {
+        return true;
+    }
+    let name = head
+        .iter()
+        .take(64)
+        .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || **c == b'_')
+        .count();
+    name > 0
+        && !head[0].is_ascii_digit()
+        && matches!(head.get(name), Some(b'=' | b'\n'))
+        && memchr::memmem::find(head, b"\n\n__CURSOR=").is_some()
 }
 
 #[cfg(test)]
