@@ -153,9 +153,14 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         .collect();
     for p in problems {
         totals.skipped_sources += 1;
+        let format = if p.reason == "empty file" {
+            "empty"
+        } else {
+            "unreadable"
+        };
         inputs.push(Input {
             path: p.path,
-            format: "unreadable".into(),
+            format: format.into(),
             node: None,
             component: None,
             lines: 0,
@@ -381,14 +386,14 @@ fn place(source: usize, s: &SourceScan, f: &Facts, r: scan::row::RawRow) -> Plac
 }
 
 fn input_of(s: &SourceScan, f: &Facts) -> Input {
-    let resolve = |st: Option<scan::chunk::Stamp>| st.and_then(|st| f.clock.resolve(st.line, st.time)).map(|r| r.at);
-    let (a, b) = (resolve(s.first), resolve(s.last));
-    let (first, last) = match (a, b) {
-        (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b))),
-        (a, b) => (a.or(b), b.or(a)),
-    };
+    // Earliest and latest, not first and last: journals can be reversed (`-r`) and files interleave clocks.
+    let resolved = s.extremes.iter().chain(s.first.iter()).chain(s.last.iter());
+    let times: Vec<i64> = resolved.filter_map(|st| f.clock.resolve(st.line, st.time)).map(|r| r.at).collect();
+    let (first, last) = (times.iter().min().copied(), times.iter().max().copied());
     let format = match s.format {
-        None if s.counts.lines == 0 && s.bytes == 0 => "empty".to_string(),
+        None if s.bytes == 0 && s.problems.iter().all(|p| p == "empty file") => "empty".to_string(),
+        // Nothing read, and not because there was nothing: a read error (e.g. gzip damaged at its start).
+        None if s.bytes == 0 => "unreadable".to_string(),
         None => "binary".to_string(),
         Some(_) => describe_formats(s),
     };

@@ -15,6 +15,9 @@
 //! control-plane/<node>/kube-controller-manager.log, kube-scheduler.log
 //! kubectl/events.txt                          `kubectl get events -A` table
 //! ```
+//! Byte budget: kubelet 55 %, runtime 20 %, apiserver 10 %, etcd 8 %, controller-manager + scheduler 5 %,
+//! kernel + events 2 %. Real line shapes (36-char UIDs, 64-hex container IDs, journald + klog headers) average
+//! ~250 bytes, so 1 GiB ≈ 4.3 M lines in 75 files for 27 nodes.
 //! All times fall on 2023-11-07 between 03:30 and 10:30 UTC; the incidents (webhook time-outs, slow etcd,
 //! a memcg OOM kill, a PLEG NotReady node, a disk-pressure node) happen in the last two hours.
 #![allow(dead_code)]
@@ -948,10 +951,17 @@ impl Cluster {
                 kernel_log: i % 4 == 1,
             });
         }
-        let clamp = |i: usize| i.min(n - 1);
-        let oom_node = clamp(5);
-        let notready_node = clamp(11);
-        let disk_node = clamp(14);
+        // Incident nodes: preferably distinct workers; the OOM and NotReady ones run containerd with a 1.27+
+        // kubelet, the disk-pressure one runs docker. Small clusters fall back to whatever exists.
+        let find = |from: usize, ok: &dyn Fn(usize) -> bool| (0..n).map(|k| (from + k) % n).find(|&i| ok(i));
+        let cd = |i: usize| nodes[i].rt == Runtime::Containerd;
+        let oom_node = find(5, &|i| i >= cp && cd(i)).or_else(|| find(0, &cd)).unwrap_or(0);
+        let notready_node = find(11, &|i| i >= cp && cd(i) && i != oom_node)
+            .or_else(|| find(0, &|i| cd(i) && i != oom_node))
+            .unwrap_or(oom_node);
+        let disk_node = find(14, &|i| i >= cp && !cd(i))
+            .or_else(|| find(14, &|i| i != oom_node && i != notready_node))
+            .unwrap_or(n - 1);
         nodes[oom_node].kernel_log = true;
         nodes[disk_node].kernel_log = true;
         let workers: Vec<usize> = if n > cp { (cp..n).collect() } else { (0..n).collect() };
@@ -1372,6 +1382,8 @@ struct KubeletState {
     notready_ended: bool,
     disk_begun: bool,
     oom_seen: bool,
+    /// The sync loop backs off up to 5 s between "Skipping pod synchronization" lines.
+    next_skip: u64,
 }
 
 fn kubelet(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> {
@@ -1383,6 +1395,7 @@ fn kubelet(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io:
         notready_ended: false,
         disk_begun: false,
         oom_seen: false,
+        next_skip: 0,
     };
     while o.bytes < budget {
         let t = clk.tick(o.bytes, r);
@@ -1396,8 +1409,9 @@ fn kubelet(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io:
             kubelet_disk(c, n, t, kt, o, r);
             true
         } else if ni == c.oom_node && within(t, OOM_AT, OOM_END) && (!st.oom_seen || r.chance(90)) {
+            let first = !st.oom_seen;
             st.oom_seen = true;
-            kubelet_oom(c, n, t, kt, o, r);
+            kubelet_oom(c, n, t, kt, first, o, r);
             true
         } else {
             false
@@ -1599,6 +1613,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                     .s("\"). InnerVolumeSpecName \"")
                     .s(vol);
                 b.s("\". PluginName \"").s(plugin).s("\", VolumeGidValue \"\"");
+                b.push(b'\n');
                 return;
             }
             let (msg, files) = match step {
@@ -2142,10 +2157,10 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
 fn kubelet_trouble(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut Rng) {
     let p = &c.pods[n.trouble];
     let _ = r;
-    kubelet_crashloop(n, p, n.trouble_pull, t, kt, b);
+    kubelet_crashloop(n, p, n.trouble_pull, "5m0s", t, kt, b);
 }
 
-fn kubelet_crashloop(n: &Node, p: &Pod, pull: bool, t: u64, kt: u64, b: &mut Vec<u8>) {
+fn kubelet_crashloop(n: &Node, p: &Pod, pull: bool, backoff: &str, t: u64, kt: u64, b: &mut Vec<u8>) {
     let era = n.era;
     let cs = &WORKLOADS[p.wl].ctrs[0];
     journal_precise(b, t, &n.name, "kubelet", n.kpid);
@@ -2175,7 +2190,9 @@ fn kubelet_crashloop(n: &Node, p: &Pod, pull: bool, t: u64, kt: u64, b: &mut Vec
                 .s(cs.image)
                 .s("\\\"\"");
         } else {
-            b.s("CrashLoopBackOff: \"Back-off 5m0s restarting failed container=")
+            b.s("CrashLoopBackOff: \"Back-off ")
+                .s(backoff)
+                .s(" restarting failed container=")
                 .s(cs.name)
                 .s(" pod=");
             podfmt(b, p);
@@ -2190,7 +2207,9 @@ fn kubelet_crashloop(n: &Node, p: &Pod, pull: bool, t: u64, kt: u64, b: &mut Vec
                 .s(cs.image)
                 .s("\\\\\\\"\\\"\"");
         } else {
-            b.s("CrashLoopBackOff: \\\"back-off 5m0s restarting failed container=")
+            b.s("CrashLoopBackOff: \\\"back-off ")
+                .s(backoff)
+                .s(" restarting failed container=")
                 .s(cs.name)
                 .s(" pod=");
             podfmt(b, p);
@@ -2210,7 +2229,7 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
         journal_precise(b, t, &n.name, "kubelet", n.kpid);
         klog(b, sev, kt, n.kpid, file);
     };
-    let pleg_ago = 180_000_000_000 + (t - NOTREADY_START.min(t)) * 1000 + r.below(1_000_000_000);
+    let pleg_ago = 180_912_003_117 + (t - NOTREADY_START.min(t)) * 1000 + (n.kpid % 1000);
     if !st.notready_begun {
         st.notready_begun = true;
         h(b, b'I', "kubelet_node_status.go:725");
@@ -2260,8 +2279,10 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
         }
         return false;
     }
-    match r.below(10) {
-        0..=4 => {
+    let skip = t >= st.next_skip;
+    match if skip { 0 } else { 1 + r.below(30) } {
+        0 => {
+            st.next_skip = t + r.range(1_600_000, 5_000_000);
             h(
                 b,
                 b'E',
@@ -2285,7 +2306,7 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
                     .s(" ago; threshold is 3m0s\"");
             }
         }
-        5 => {
+        1..=3 => {
             h(b, b'E', "kubelet_node_status.go:540");
             b.s("\"Error updating node status, will retry\" err=\"error getting node \\\"")
                 .s(&n.name)
@@ -2295,11 +2316,11 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
                 .s(&n.name)
                 .s("?resourceVersion=0&timeout=10s\\\": context deadline exceeded\"");
         }
-        6 => {
+        4 => {
             h(b, b'E', "remote_runtime.go:277");
             b.s("\"ListPodSandbox with filter from runtime service failed\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\" filter=\"nil\"");
         }
-        7 => {
+        5 => {
             h(b, b'E', "generic.go:238");
             b.s("\"GenericPLEG: Unable to retrieve pods\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"");
         }
@@ -2448,7 +2469,8 @@ fn kubelet_disk(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng
     b.push(b'\n');
 }
 
-fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng) {
+#[allow(clippy::too_many_arguments)]
+fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, first: bool, o: &mut Out, r: &mut Rng) {
     let era = n.era;
     let p = &c.pods[c.oom_pod];
     let cs = &WORKLOADS[p.wl].ctrs[0];
@@ -2457,7 +2479,16 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng)
         journal_precise(b, t, &n.name, "kubelet", n.kpid);
         klog(b, sev, kt, n.kpid, file);
     };
-    match r.below(6) {
+    // Back-off doubles from 10s to 5m0s while the JVM keeps getting OOM-killed.
+    let backoff = match (t - OOM_AT) / US {
+        0..=59 => "10s",
+        60..=119 => "20s",
+        120..=239 => "40s",
+        240..=419 => "1m20s",
+        420..=719 => "2m40s",
+        _ => "5m0s",
+    };
+    match if first { 0 } else { r.below(6) } {
         0 => {
             h(
                 b,
@@ -2466,7 +2497,7 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng)
             );
             b.s("\"SyncLoop (PLEG): event for pod\" pod=\"");
             kobj(b, p);
-            let typ = if r.chance(500) {
+            let typ = if first || r.chance(500) {
                 "ContainerDied"
             } else {
                 "ContainerStarted"
@@ -2490,7 +2521,7 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng)
             }
         }
         1 | 2 => {
-            kubelet_crashloop(n, p, false, t, kt, b);
+            kubelet_crashloop(n, p, false, backoff, t, kt, b);
         }
         3 => {
             h(
@@ -4195,6 +4226,7 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
             6 if cs.path.is_empty() => 1,
             7 | 9 if kind != Kind::Deploy => 0,
             8 if kind != Kind::Cron => 3,
+            10 if kind == Kind::Ds => 4,
             k => k,
         };
         let (typ, reason, obj, msg) = match k {
@@ -4214,6 +4246,17 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
         est += 60 + obj.len() as u64 + msg.len() as u64;
         rows.push(ev(p.ns, last, first, count, typ, reason, obj, msg));
     }
+    // The event recorder aggregates identical events into one object with a count.
+    rows.sort_by(|a, b| (a.ns, &a.obj, a.reason, &a.msg).cmp(&(b.ns, &b.obj, b.reason, &b.msg)));
+    rows.dedup_by(|later, kept| {
+        let same = later.ns == kept.ns && later.obj == kept.obj && later.reason == kept.reason && later.msg == kept.msg;
+        if same {
+            kept.count += later.count;
+            kept.first = kept.first.min(later.first);
+            kept.last = kept.last.max(later.last);
+        }
+        same
+    });
     // The apiserver lists events in key order (namespace, then name = "<object>.<hex>").
     rows.sort_by(|a, b| {
         a.ns.cmp(b.ns)

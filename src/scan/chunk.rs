@@ -124,6 +124,9 @@ pub struct ChunkScan {
     pub first: Option<Stamp>,
     /// Last record time (line order).
     pub last: Option<Stamp>,
+    /// Earliest and latest time of each kind of time (instant, dated wall, yearless wall, since boot), compared on
+    /// the chunk's provisional scale; resolved and compared across kinds once clocks are decided.
+    pub extremes: [Option<(Stamp, Stamp)>; 4],
     /// First and last yearless wall reading (for rollovers across chunks and year inference).
     pub first_yearless: Option<(u64, WallTime)>,
     /// Last yearless wall reading.
@@ -286,11 +289,15 @@ impl Scanner {
             let mut joined = std::mem::take(&mut self.partial);
             push_decoded(rec.escape, rec.message, &mut joined);
             let start = self.partial_start.take().unwrap_or(Stamp { line, time: rec.time });
+            // Only the envelope's own facts: the final piece alone was parsed as if it were a whole line,
+            // so its level, caller and fields mean nothing; `refine` parses the joined text.
             let envelope = Record {
-                message: &joined,
-                escape: parsers::Escape::None,
                 time: start.time,
-                ..rec
+                host: rec.host,
+                pid: rec.pid,
+                message: &joined,
+                layers: rec.layers.outer().map(parsers::Layers::one).unwrap_or_default(),
+                ..Record::default()
             };
             let full = line::refine(envelope);
             self.account(&full, start.line);
@@ -347,6 +354,25 @@ impl Scanner {
             RawTime::SinceBoot { .. } => o.times.since_boot += 1,
         }
         let stamp = Stamp { line, time: rec.time };
+        let kind = match rec.time {
+            RawTime::Instant { .. } => 0,
+            RawTime::Wall(w) if w.year != 0 => 1,
+            RawTime::Wall(_) => 2,
+            _ => 3,
+        };
+        let p = provisional(rec.time, self.local_rollovers);
+        let rollovers = self.local_rollovers;
+        match &mut o.extremes[kind] {
+            slot @ None => *slot = Some((stamp, stamp)),
+            Some((lo, hi)) => {
+                if p < provisional(lo.time, rollovers) {
+                    *lo = stamp;
+                }
+                if p >= provisional(hi.time, rollovers) {
+                    *hi = stamp;
+                }
+            }
+        }
         if o.first.is_none() {
             o.first = Some(stamp);
         }

@@ -43,6 +43,8 @@ pub struct SourceScan {
     pub first: Option<Stamp>,
     /// Last record time (line order).
     pub last: Option<Stamp>,
+    /// Candidates for the earliest and latest record time (per chunk and kind of time).
+    pub extremes: Vec<Stamp>,
     /// First yearless wall reading.
     pub first_yearless: Option<(u64, WallTime)>,
     /// Last yearless wall reading.
@@ -78,6 +80,7 @@ impl SourceScan {
             idents: Vec::new(),
             first: None,
             last: None,
+            extremes: Vec::new(),
             first_yearless: None,
             last_yearless: None,
             rollovers: Vec::new(),
@@ -225,7 +228,16 @@ fn scan_stream(scan: &mut SourceScan, r: &mut dyn Read, progress: &Progress) {
             }
         }
     }
-    let Some(sniffed) = decide(scan, &buf[..filled]) else {
+    // A stream that fails before its first byte is unreadable, not empty: the read error alone says why.
+    let sniffed = if filled == 0 && error.is_some() {
+        None
+    } else {
+        decide(scan, &buf[..filled])
+    };
+    let Some(sniffed) = sniffed else {
+        // Skipped (binary) or unreadable: what was read of the head still counts.
+        scan.bytes = filled as u64;
+        progress.add(filled as u64);
         if let Some(e) = error {
             scan.problems.push(format!("read error after {filled} bytes: {e}"));
         }
@@ -235,7 +247,7 @@ fn scan_stream(scan: &mut SourceScan, r: &mut dyn Read, progress: &Progress) {
     let export = sniffed == Sniffed::JournalExport;
     let mut s = Scanner::new(hint_of(&sniffed));
     let mut total = 0u64;
-    let mut skipping_giant = false;
+    let mut giant = GiantSkip::default();
     loop {
         if error.is_none() && filled < buf.len() {
             match r.read(&mut buf[filled..]) {
@@ -252,7 +264,7 @@ fn scan_stream(scan: &mut SourceScan, r: &mut dyn Read, progress: &Progress) {
         let used = if export {
             feed_export(&mut s, &buf[..filled], eof)
         } else {
-            feed_lines(&mut s, &buf[..filled], eof, &mut skipping_giant)
+            feed_lines(&mut s, &buf[..filled], eof, &mut giant)
         };
         total += used as u64;
         progress.add(used as u64);
@@ -269,34 +281,65 @@ fn scan_stream(scan: &mut SourceScan, r: &mut dyn Read, progress: &Progress) {
     }
     scan.bytes = total;
     scan.absorb(vec![s.finish()]);
+    // The scanner only saw the head of a line longer than the buffer; its real length was counted here.
+    scan.counts.longest = scan.counts.longest.max(giant.longest);
+}
+
+/// A line longer than the stream buffer being skipped, and the longest such line.
+#[derive(Default)]
+struct GiantSkip {
+    /// Bytes of the current giant line seen so far (0: not skipping).
+    len: u64,
+    /// Longest giant line, bytes.
+    longest: u64,
+}
+
+impl GiantSkip {
+    fn skipping(&self) -> bool {
+        self.len > 0
+    }
+
+    /// `n` more bytes of the giant line; `ends`: its newline was found.
+    fn add(&mut self, n: usize, ends: bool) {
+        self.len += n as u64;
+        self.longest = self.longest.max(self.len);
+        if ends {
+            self.len = 0;
+        }
+    }
 }
 
 /// Feeds the whole lines of `buf` (and the tail when `eof`); returns the bytes consumed. A line longer than
-/// the buffer is cut at [`GIANT_LINE`]: its head is parsed, the rest skipped up to the next newline.
-fn feed_lines(s: &mut Scanner, buf: &[u8], eof: bool, skipping: &mut bool) -> usize {
+/// the buffer is cut at [`GIANT_LINE`]: its head is parsed, the rest skipped up to the next newline (its length
+/// is counted in `giant`).
+fn feed_lines(s: &mut Scanner, buf: &[u8], eof: bool, giant: &mut GiantSkip) -> usize {
     let mut start = 0;
     while start < buf.len() {
         match memchr::memchr(b'\n', &buf[start..]) {
             Some(i) => {
-                if !std::mem::take(skipping) {
+                if giant.skipping() {
+                    giant.add(i, true);
+                } else {
                     s.line(&buf[start..start + i]);
                 }
                 start += i + 1;
             }
             None if eof => {
-                if !*skipping {
+                if giant.skipping() {
+                    giant.add(buf.len() - start, true);
+                } else {
                     s.line(&buf[start..]);
                 }
                 return buf.len();
             }
             None if start == 0 && buf.len() >= GIANT_LINE => {
                 // A line longer than the whole buffer: parse what we have, skip the rest of it.
-                if !*skipping {
-                    let mut giant = buf.to_vec();
-                    giant.resize(GIANT_LINE + 1, b' ');
-                    s.line(&giant);
-                    *skipping = true;
+                if !giant.skipping() {
+                    let mut head = buf.to_vec();
+                    head.resize(GIANT_LINE + 1, b' ');
+                    s.line(&head);
                 }
+                giant.add(buf.len(), false);
                 return buf.len();
             }
             None => return start,
@@ -385,6 +428,12 @@ impl SourceScan {
                     shift(&mut f);
                     self.first = Some(f);
                 }
+            }
+            for (mut lo, mut hi) in c.extremes.iter().flatten().copied() {
+                shift(&mut lo);
+                shift(&mut hi);
+                self.extremes.push(lo);
+                self.extremes.push(hi);
             }
             if let Some(mut l) = c.last {
                 shift(&mut l);
