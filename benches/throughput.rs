@@ -4,7 +4,6 @@
 //! For the 1 GiB figure of the README, generate a bundle with the `gen-bundle` example and time the binary.
 
 #[path = "gen/mod.rs"]
-#[allow(dead_code)]
 mod gen;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -15,7 +14,11 @@ use std::path::{Path, PathBuf};
 
 fn bundle() -> (tempfile::TempDir, u64) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let spec = gen::BundleSpec { target_bytes: 64 << 20, nodes: 27, seed: 7 };
+    let spec = gen::BundleSpec {
+        target_bytes: 64 << 20,
+        nodes: 27,
+        seed: 7,
+    };
     let stats = gen::write_bundle(dir.path(), &spec).expect("bundle written");
     (dir, stats.bytes)
 }
@@ -39,7 +42,10 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 fn bench(c: &mut Criterion) {
     let (dir, bytes) = bundle();
-    let text: Vec<u8> = files(dir.path()).iter().flat_map(|p| std::fs::read(p).expect("readable")).collect();
+    let text: Vec<u8> = files(dir.path())
+        .iter()
+        .flat_map(|p| std::fs::read(p).expect("readable"))
+        .collect();
 
     let mut g = c.benchmark_group("parse");
     g.throughput(Throughput::Bytes(text.len() as u64));
@@ -61,8 +67,13 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("analyze");
     g.throughput(Throughput::Bytes(bytes));
     g.sample_size(10);
-    let opts = Options { inputs: vec![dir.path().to_path_buf()], ..Default::default() };
-    g.bench_function("analyze 64 MiB bundle (all cores)", |b| b.iter(|| analysis::analyze(&opts).expect("readable")));
+    let opts = Options {
+        inputs: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    };
+    g.bench_function("analyze 64 MiB bundle (all cores)", |b| {
+        b.iter(|| analysis::analyze(&opts).expect("readable"))
+    });
     g.finish();
 }
 

@@ -388,7 +388,10 @@ fn place(source: usize, s: &SourceScan, f: &Facts, r: scan::row::RawRow) -> Plac
 fn input_of(s: &SourceScan, f: &Facts) -> Input {
     // Earliest and latest, not first and last: journals can be reversed (`-r`) and files interleave clocks.
     let resolved = s.extremes.iter().chain(s.first.iter()).chain(s.last.iter());
-    let times: Vec<i64> = resolved.filter_map(|st| f.clock.resolve(st.line, st.time)).map(|r| r.at).collect();
+    let times: Vec<i64> = resolved
+        .filter_map(|st| f.clock.resolve(st.line, st.time))
+        .map(|r| r.at)
+        .collect();
     let (first, last) = (times.iter().min().copied(), times.iter().max().copied());
     let format = match s.format {
         None if s.bytes == 0 && s.problems.iter().all(|p| p == "empty file") => "empty".to_string(),

@@ -33,7 +33,7 @@ pub fn is_envelope(f: Format) -> bool {
 
 /// Parses one line (without its `\n`). `hint` is the file's sniffed format, tried first.
 pub fn parse<'a>(line: &'a [u8], hint: Format, scratch: &'a mut Scratch) -> Line<'a> {
-    let line = strip_k9s(strip_cr(line));
+    let line = strip_paste(strip_cr(line));
     if line.iter().all(|c| c.is_ascii_whitespace()) {
         return Line::Blank;
     }
@@ -51,7 +51,10 @@ pub fn parse<'a>(line: &'a [u8], hint: Format, scratch: &'a mut Scratch) -> Line
             None => return Line::Unparsed,
         },
     };
-    if !outer.layers.outer().is_some_and(is_envelope) {
+    // `journalctl -o short-monotonic` prints other units' entries as `[ 7063.247407] host ident[pid]: body`
+    // (kernel::parse_dmesg takes the prefix off): their body is a line like any journal body.
+    let monotonic_unit = outer.layers.outer() == Some(Format::Dmesg) && outer.host.is_some() && !is_kernel(&outer);
+    if !monotonic_unit && !outer.layers.outer().is_some_and(is_envelope) {
         return Line::Record(outer);
     }
     // The envelope's body: decode it when escaped, then try the inner grammars.
@@ -116,9 +119,14 @@ fn strip_cr(line: &[u8]) -> &[u8] {
 /// A line copied out of k9s's log view keeps the view's box border: `│ I0110 09:21:08.551571 … <padding> │`
 /// (formats.md 1.9). The border, the one space after it and the padding are peeled so the line inside parses
 /// as itself; a row cut at the pane's width has no closing border. Other lines are returned as they are.
+/// A UTF-8 byte-order mark (a file saved by a Windows editor) is dropped too.
 #[inline]
-fn strip_k9s(line: &[u8]) -> &[u8] {
+fn strip_paste(line: &[u8]) -> &[u8] {
     const BAR: &[u8] = "│".as_bytes();
+    if line.first().is_none_or(|&c| c < 0x80) {
+        return line;
+    }
+    let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
     match line.strip_prefix(BAR) {
         None => line,
         Some(rest) => {
@@ -140,11 +148,14 @@ fn meta_line(line: &[u8]) -> Option<Meta<'_>> {
 
 /// minikube `==> kube-apiserver ["3221ad23c91d"] <==` and cluster-info dump
 /// `==== START logs for container X of pod ns/p ====` / `==== END logs … ====`; the section's name is the
-/// component (`kube-apiserver`, the container `X`).
+/// component (`kube-apiserver` without its container id, `container status`, the container `X`).
 fn section(line: &[u8]) -> Option<Meta<'_>> {
     if let Some(rest) = line.strip_prefix(b"==> ") {
         let inner = rest.strip_suffix(b" <==")?;
-        let name = inner.split(|&c| c == b' ').next().unwrap_or(inner);
+        let name = match memchr::memmem::rfind(inner, b" [") {
+            Some(k) if inner.ends_with(b"]") => &inner[..k],
+            _ => inner,
+        };
         return Some(Meta::Section(name));
     }
     let rest = line.strip_prefix(b"==== ")?.strip_suffix(b" ====")?;
@@ -267,8 +278,8 @@ fn merge<'a>(outer: Record<'a>, inner: Record<'a>) -> Record<'a> {
 /// An inner instant (zap JSON inside journald `short`) wins over a zoneless envelope. Two wall readings that
 /// agree to within 2 s, across midnight too, take the inner one (klog has microseconds, `short` has seconds;
 /// capnslog has the year), with the envelope's year when the inner has none, unless only the envelope has a
-/// fraction of the same second (svlogd around Go `log`); when they disagree (a host zone that differs from the process zone) the envelope's wall clock is kept, since
-/// `--tz` speaks of the host.
+/// fraction of the same second (svlogd around Go `log`); when they disagree (a host zone that differs from the
+/// process zone) the envelope's wall clock is kept, since `--tz` speaks of the host.
 pub fn reconcile(outer: RawTime, inner: RawTime) -> RawTime {
     match (outer, inner) {
         (RawTime::None, t) | (t, RawTime::None) => t,
@@ -406,12 +417,14 @@ mod tests {
     /// Composite: capnslog PrettyFormatter line (etcd#10174) under a journald prefix (etcd not at PPID 1).
     const J_CAPNSLOG: &[u8] = br#"Oct 11 08:36:19 master-1 etcd[2240]: 2018-10-11 08:36:19.724999 W | etcdserver: read-only range request "key:\"/registry/secrets/kube-system/app-manager-appmanager-token-2tv68\" " with result "range_response_count:1 size:2579" took too long (1.602181876s) to execute"#;
     /// Go runtime abort line under journald (docker/for-linux#783).
-    const J_CGO: &[u8] = b"Sep 13 11:30:19 node02 dockerd[4979]: runtime/cgo: pthread_create failed: Resource temporarily unavailable";
+    const J_CGO: &[u8] =
+        b"Sep 13 11:30:19 node02 dockerd[4979]: runtime/cgo: pthread_create failed: Resource temporarily unavailable";
 
     // --- kernel -----------------------------------------------------------------------------------------------
 
     /// Kernel line under journald, printk times off (Azure RHEL 7 doc).
-    const J_KERNEL: &[u8] = b"Jun 19 22:42:14 rhel78 kernel: Out of memory: Kill process 45465 (tail) score 902 or sacrifice child";
+    const J_KERNEL: &[u8] =
+        b"Jun 19 22:42:14 rhel78 kernel: Out of memory: Kill process 45465 (tail) score 902 or sacrifice child";
     /// Composite: syslog kernel line with the printk stamp (§1.6) and a 5.4 OOM body (reportportal#203).
     const SYSLOG_KERNEL_STAMP: &[u8] = b"Jan  5 02:12:02 iZbp153spuk45ulvkwxf34Z kernel: [ 7063.247407] Memory cgroup out of memory: Killed process 63214 (uwsgi) total-vm:3149468kB, anon-rss:164992kB, file-rss:52176kB, shmem-rss:92kB, UID:0 pgtables:1372kB oom_score_adj:986";
     /// Composite: journald short-precise kernel line (gpud PR#70's shape) with a hung-task body (sonic#4822).
@@ -419,7 +432,8 @@ mod tests {
     /// An indented kernel body: each printk line is its own record, never a continuation.
     const J_KERNEL_INDENTED: &[u8] = b"Jun 19 22:42:14 rhel78 kernel:       Not tainted 4.19.0-6-amd64 #1 Debian";
     const DMESG: &[u8] = b"[ 3690.421554] StreamTrans #72 invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=167";
-    const DMESG_T: &[u8] = b"[Thu Dec  7 00:05:15 2017] Memory cgroup out of memory: Kill process 24572 (java) score 0 or sacrifice child";
+    const DMESG_T: &[u8] =
+        b"[Thu Dec  7 00:05:15 2017] Memory cgroup out of memory: Kill process 24572 (java) score 0 or sacrifice child";
     const DMESG_T_DE: &[u8] = b"[So Nov 15 15:59:41 2020] INFO: task mysqld:44333 blocked for more than 120 seconds.";
 
     // --- container envelopes ----------------------------------------------------------------------------------
@@ -433,9 +447,11 @@ mod tests {
     /// containerd partial chunk (containerd#4813).
     const CRI_PARTIAL: &[u8] = b"2020-12-07T15:32:38.994574754Z stdout P Hello from init container!";
     /// Composite: the first `P` piece of a long klog line.
-    const CRI_PARTIAL_KLOG: &[u8] = b"2022-05-21T22:00:46.835887817Z stderr P I0521 22:00:46.835880       1 secure_serving.go:200] Serving secur";
+    const CRI_PARTIAL_KLOG: &[u8] =
+        b"2022-05-21T22:00:46.835887817Z stderr P I0521 22:00:46.835880       1 secure_serving.go:200] Serving secur";
     /// Composite: a Trace step line in a kube-apiserver static pod log (blog, k8s 1.20).
-    const CRI_TRACE: &[u8] = br#"2021-02-26T03:07:23.345901Z stderr F Trace[478039569]: ---"Transaction prepared" 520ms (03:07:00.118)"#;
+    const CRI_TRACE: &[u8] =
+        br#"2021-02-26T03:07:23.345901Z stderr F Trace[478039569]: ---"Transaction prepared" 520ms (03:07:00.118)"#;
     /// Composite: the 1.31 shape in a kube-apiserver static pod log.
     const CRI_UNHANDLED: &[u8] = br#"2024-07-07T00:23:50.932460Z stderr F E0707 00:23:50.932402       1 dispatcher.go:214] "Unhandled Error" err="failed calling webhook \"linkerd-proxy-injector.linkerd.io\": failed to call webhook" logger="UnhandledError""#;
     /// Composite: `--logging-format=json` (k8s PR#104997) in a CRI log.
@@ -443,7 +459,8 @@ mod tests {
     /// docker json-file (oracle/railcar#32): escaped quotes and `\r\n`.
     const DOCKER_NGINX: &[u8] = br#"{"log":"172.17.0.1 - - [24/Jan/2018:05:57:12 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl/7.57.0\" \"-\"\r\n","stream":"stdout","time":"2018-01-24T05:57:12.583118365Z"}"#;
     /// docker json-file, 2013 (moby PR#1211).
-    const DOCKER_SHELL: &[u8] = br#"{"log":"root@95701614e3b6:/# ls\r\n","stream":"stdout","time":"2013-07-15T15:45:36.916821934Z"}"#;
+    const DOCKER_SHELL: &[u8] =
+        br#"{"log":"root@95701614e3b6:/# ls\r\n","stream":"stdout","time":"2013-07-15T15:45:36.916821934Z"}"#;
     /// Composite: dockershim-era json-file around the k8s#94362 klog line (no backslash left once `\n` is cut).
     const DOCKER_KLOG: &[u8] = br#"{"log":"I0831 04:59:38.943580       1 request.go:621] Throttling request took 1.048144864s, request: GET:https://myIP:6443/apis/authorization.k8s.io/v1?timeout=32s\n","stream":"stderr","time":"2020-08-31T04:59:38.943907Z"}"#;
     /// Composite: json-file around structured klog (JSON-escaped Go quotes).
@@ -455,7 +472,8 @@ mod tests {
     /// Composite: `kubectl logs --timestamps` around klog.
     const TS_KLOG: &[u8] = b"2020-08-31T04:59:38.943907123Z I0831 04:59:38.943580       1 request.go:621] Throttling request took 1.048144864s";
     /// Composite: runit svlogd `-tt` prefix (etcd#3864) around an etcd 2.0 Go log line (k8s#10122).
-    const SVLOGD_GOLOG: &[u8] = b"2015-06-19_20:40:38.35486 2015/06/19 20:40:38 etcdhttp: unexpected error: etcdserver: request timed out";
+    const SVLOGD_GOLOG: &[u8] =
+        b"2015-06-19_20:40:38.35486 2015/06/19 20:40:38 etcdhttp: unexpected error: etcdserver: request timed out";
 
     // --- journalctl -o json (§1.5 field set; no pasted kubelet export exists) -----------------------------------
 
@@ -470,7 +488,8 @@ mod tests {
     const TRACE_STEP: &[u8] = b"Trace[1423535433]: [333.643578ms] [333.643578ms] initial value restored";
     const TRACE_NESTED: &[u8] = br#"Trace[263339281]:  ---"Write call succeeded" size:42565835 405ms (14:30:59.185)"#;
     const J_TRACE_HEAD: &[u8] = br#"Oct 28 11:17:56 zero-pi k3s[484]: I1028 11:17:56.769385     484 trace.go:205] Trace[1920479996]: "GuaranteedUpdate etcd3" type:*v1.Endpoints (28-Oct-2021 11:17:54.460) (total time: 2308ms):"#;
-    const J_TRACE_STEP: &[u8] = br#"Oct 28 11:17:56 zero-pi k3s[484]: Trace[1920479996]: ---"initial value restored" 196ms (11:17:54.657)"#;
+    const J_TRACE_STEP: &[u8] =
+        br#"Oct 28 11:17:56 zero-pi k3s[484]: Trace[1920479996]: ---"initial value restored" 196ms (11:17:54.657)"#;
     const SYSLOG_TRACE_STEP: &[u8] = b"Aug 17 17:37:30 k8s-master kube-apiserver: Trace[30044365]: [751.474113ms] [751.310476ms] Object stored in database";
     const AWS_TAB: &[u8] = b"\tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors";
     const KLOG_BLOCK_END: &[u8] = b" >";
@@ -497,17 +516,88 @@ mod tests {
 
     /// Every line above, for the robustness test.
     const CORPUS: &[&[u8]] = &[
-        J_KLOG, J_KLOG_PID7, J_K3S_KLOG_S, J_KLOG_STRUCT, J_KLOG_JSON_VALUE, J_KLOG_8H, J_PRECISE, J_CJK.as_bytes(),
-        J_ISO_KLOG, J_UNIX_KLOG, SYSLOG_NOPID, KLOG_UNHANDLED, KLOG_THROTTLE, J_K3S_ZAP, J_K3S_ZAP_FEB,
-        J_K3S_ZAP_NOSPACE.as_bytes(), J_DOCKER, J_DOCKER_OLD, J_CONTAINERD, J_CONTAINERD2, SYSLOG_DOCKERD,
-        SYSLOG_DOCKERD_FIELDS, J_DOCKER_HTTP, J_DOCKER_NOTIME, J_PAGER, J_NOHOST, SYSLOG_ETCD_BARE, J_ETCD_BARE,
-        J_ETCD_BARE_MICRO.as_bytes(), J_CAPNSLOG, J_CGO, J_KERNEL, SYSLOG_KERNEL_STAMP, J_KERNEL_PRECISE_STAMP,
-        J_KERNEL_INDENTED, DMESG, DMESG_T, DMESG_T_DE, CRI_KLOG, CRI_ZAP, CRI_GOLOG, CRI_PARTIAL, CRI_PARTIAL_KLOG,
-        CRI_TRACE, CRI_UNHANDLED, CRI_KUBEJSON, DOCKER_NGINX, DOCKER_SHELL, DOCKER_KLOG, DOCKER_KLOG_S,
-        DOCKER_PARTIAL, TS_CAPNSLOG, TS_KLOG, SVLOGD_GOLOG, JJ_KLOG, JJ_KLOG_S, JJ_NULL, JJ_TRACE, TRACE_HEAD,
-        TRACE_STEP, TRACE_NESTED, J_TRACE_HEAD, J_TRACE_STEP, SYSLOG_TRACE_STEP, AWS_TAB, KLOG_BLOCK_END,
-        J_SIGABRT, GOROUTINE, PC, MINIKUBE, DUMP_START, DUMP_END, K9S.as_bytes(), K9S_CUT.as_bytes(), MONTH_CUT,
-        ZAP, ZAP_RAFT, KUBEJSON, CAPNSLOG, GOLOG, LOGRUS_TTY, PLAIN,
+        J_KLOG,
+        J_KLOG_PID7,
+        J_K3S_KLOG_S,
+        J_KLOG_STRUCT,
+        J_KLOG_JSON_VALUE,
+        J_KLOG_8H,
+        J_PRECISE,
+        J_CJK.as_bytes(),
+        J_ISO_KLOG,
+        J_UNIX_KLOG,
+        SYSLOG_NOPID,
+        KLOG_UNHANDLED,
+        KLOG_THROTTLE,
+        J_K3S_ZAP,
+        J_K3S_ZAP_FEB,
+        J_K3S_ZAP_NOSPACE.as_bytes(),
+        J_DOCKER,
+        J_DOCKER_OLD,
+        J_CONTAINERD,
+        J_CONTAINERD2,
+        SYSLOG_DOCKERD,
+        SYSLOG_DOCKERD_FIELDS,
+        J_DOCKER_HTTP,
+        J_DOCKER_NOTIME,
+        J_PAGER,
+        J_NOHOST,
+        SYSLOG_ETCD_BARE,
+        J_ETCD_BARE,
+        J_ETCD_BARE_MICRO.as_bytes(),
+        J_CAPNSLOG,
+        J_CGO,
+        J_KERNEL,
+        SYSLOG_KERNEL_STAMP,
+        J_KERNEL_PRECISE_STAMP,
+        J_KERNEL_INDENTED,
+        DMESG,
+        DMESG_T,
+        DMESG_T_DE,
+        CRI_KLOG,
+        CRI_ZAP,
+        CRI_GOLOG,
+        CRI_PARTIAL,
+        CRI_PARTIAL_KLOG,
+        CRI_TRACE,
+        CRI_UNHANDLED,
+        CRI_KUBEJSON,
+        DOCKER_NGINX,
+        DOCKER_SHELL,
+        DOCKER_KLOG,
+        DOCKER_KLOG_S,
+        DOCKER_PARTIAL,
+        TS_CAPNSLOG,
+        TS_KLOG,
+        SVLOGD_GOLOG,
+        JJ_KLOG,
+        JJ_KLOG_S,
+        JJ_NULL,
+        JJ_TRACE,
+        TRACE_HEAD,
+        TRACE_STEP,
+        TRACE_NESTED,
+        J_TRACE_HEAD,
+        J_TRACE_STEP,
+        SYSLOG_TRACE_STEP,
+        AWS_TAB,
+        KLOG_BLOCK_END,
+        J_SIGABRT,
+        GOROUTINE,
+        PC,
+        MINIKUBE,
+        DUMP_START,
+        DUMP_END,
+        K9S.as_bytes(),
+        K9S_CUT.as_bytes(),
+        MONTH_CUT,
+        ZAP,
+        ZAP_RAFT,
+        KUBEJSON,
+        CAPNSLOG,
+        GOLOG,
+        LOGRUS_TTY,
+        PLAIN,
         b"Log file created at: 2019/06/01 06:46:51",
         b"Running on machine: master-1",
         b"Binary: Built with gc go1.12.5 for linux/amd64",
@@ -1184,6 +1274,47 @@ mod tests {
     }
 
     #[test]
+    fn journald_short_monotonic() {
+        // `journalctl -o short-monotonic`: the kernel's lines are dmesg lines with a host ...
+        check(
+            b"[ 7063.247407] node1 kernel: Memory cgroup out of memory: Killed process 63214 (uwsgi) total-vm:3149468kB",
+            Want {
+                layers: &[Dmesg],
+                time: RawTime::SinceBoot {
+                    nanos: 7_063_247_407_000,
+                },
+                host: Some("node1"),
+                ident: Some("kernel"),
+                message: "Memory cgroup out of memory: Killed process 63214 (uwsgi) total-vm:3149468kB",
+                ..Want::default()
+            },
+        );
+        // ... and other units' entries carry their line, read as any journal body (time since boot kept).
+        check(
+            b"[ 7064.001234] node1 kubelet[1450]: E0313 16:02:43.934473    1450 kubelet.go:1778] skipping pod synchronization",
+            Want {
+                layers: &[Dmesg, Klog],
+                time: RawTime::SinceBoot {
+                    nanos: 7_064_001_234_000,
+                },
+                severity: Severity::Error,
+                host: Some("node1"),
+                ident: Some("kubelet"),
+                pid: Some(1450),
+                caller: Some("kubelet.go:1778"),
+                message: "skipping pod synchronization",
+                ..Want::default()
+            },
+        );
+        assert_eq!(
+            outcome(
+                b"[ 7064.001234] k8s-master kube-apiserver[912]: Trace[30044365]: [751.474113ms] [751.310476ms] END"
+            ),
+            Line::Continuation(b"Trace[30044365]: [751.474113ms] [751.310476ms] END")
+        );
+    }
+
+    #[test]
     fn cri_around_klog_zap_golog_and_kube_json() {
         check(
             CRI_KLOG,
@@ -1500,7 +1631,10 @@ mod tests {
         let Fields::KeyValue(kv) = r.fields else { unreachable!() };
         assert!(kv.starts_with(br#"err="failed calling webhook \"linkerd-proxy-injector.linkerd.io\""#));
         assert_eq!(kv::get(kv, b"logger").unwrap().raw, b"UnhandledError");
-        assert!(kv::get(kv, b"err").unwrap().raw.ends_with(br#"\"linkerd-proxy-injector\" not found"#));
+        assert!(kv::get(kv, b"err")
+            .unwrap()
+            .raw
+            .ends_with(br#"\"linkerd-proxy-injector\" not found"#));
         check(
             ZAP,
             Want {
@@ -1606,12 +1740,24 @@ mod tests {
         // With any hint, a continuation stays one.
         for hint in ALL_FORMATS {
             for line in [TRACE_STEP, TRACE_NESTED, AWS_TAB, KLOG_BLOCK_END, GOROUTINE] {
-                assert_eq!(parse_static(line, hint), Line::Continuation(line), "{hint:?} {}", show(line));
+                assert_eq!(
+                    parse_static(line, hint),
+                    Line::Continuation(line),
+                    "{hint:?} {}",
+                    show(line)
+                );
             }
-            assert!(matches!(parse_static(J_TRACE_STEP, hint), Line::Continuation(_)), "{hint:?}");
+            assert!(
+                matches!(parse_static(J_TRACE_STEP, hint), Line::Continuation(_)),
+                "{hint:?}"
+            );
         }
-        assert!(is_continuation(b"created by k8s.io/kubernetes/vendor/k8s.io/apimachinery/pkg/util/wait.Until"));
-        assert!(is_continuation(b"panic: runtime error: invalid memory address or nil pointer dereference"));
+        assert!(is_continuation(
+            b"created by k8s.io/kubernetes/vendor/k8s.io/apimachinery/pkg/util/wait.Until"
+        ));
+        assert!(is_continuation(
+            b"panic: runtime error: invalid memory address or nil pointer dereference"
+        ));
         assert!(!is_continuation(b"Tracer started"));
         assert!(!is_continuation(b""));
     }
@@ -1622,7 +1768,10 @@ mod tests {
             outcome(b"Log file created at: 2019/06/01 06:46:51"),
             Line::Meta(Meta::KlogCreated(wall_y(2019, 6, 1, 6, 46, 51, 0)))
         );
-        assert_eq!(outcome(b"Running on machine: master-1"), Line::Meta(Meta::KlogMachine(b"master-1")));
+        assert_eq!(
+            outcome(b"Running on machine: master-1"),
+            Line::Meta(Meta::KlogMachine(b"master-1"))
+        );
         assert_eq!(
             outcome(b"Binary: Built with gc go1.12.5 for linux/amd64"),
             Line::Meta(Meta::KlogPreamble)
@@ -1639,6 +1788,15 @@ mod tests {
         assert_eq!(outcome(b"-- Reboot --"), Line::Meta(Meta::JournalReboot));
         assert_eq!(outcome(b"-- Reboot --\r"), Line::Meta(Meta::JournalReboot));
         assert_eq!(outcome(MINIKUBE), Line::Meta(Meta::Section(b"kube-apiserver")));
+        // Newer minikube drops the quotes; other sections have no container id.
+        assert_eq!(
+            outcome(b"==> etcd [0a5b8a1e5b7c] <=="),
+            Line::Meta(Meta::Section(b"etcd"))
+        );
+        assert_eq!(
+            outcome(b"==> container status <=="),
+            Line::Meta(Meta::Section(b"container status"))
+        );
         // The container names the component, as in minikube's header.
         assert_eq!(outcome(DUMP_START), Line::Meta(Meta::Section(b"etcd")));
         assert_eq!(outcome(DUMP_END), Line::Meta(Meta::SectionEnd));
@@ -1662,7 +1820,10 @@ mod tests {
         // logrus TTY shape is not seen in journals and has no year/date: not read.
         assert_eq!(outcome(LOGRUS_TTY), Line::Unparsed);
         assert_eq!(outcome(PLAIN), Line::Unparsed);
-        assert_eq!(outcome(b"dockerd[1836]: time=\"2018-05-02T09:53:05.104990307+08:00\" level=error msg=\"x\""), Line::Unparsed);
+        assert_eq!(
+            outcome(b"dockerd[1836]: time=\"2018-05-02T09:53:05.104990307+08:00\" level=error msg=\"x\""),
+            Line::Unparsed
+        );
     }
 
     #[test]
@@ -1694,6 +1855,14 @@ mod tests {
             },
         );
         assert_eq!(outcome("│                                  │".as_bytes()), Line::Blank);
+        // A byte-order mark before a file's first line.
+        let r = match outcome(
+            b"\xef\xbb\xbfI0831 04:59:38.943580       1 request.go:621] Throttling request took 1.048144864s",
+        ) {
+            Line::Record(r) => r,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(r.layers.iter().collect::<Vec<_>>(), [Klog]);
         assert_eq!(outcome("│".as_bytes()), Line::Blank);
         assert_eq!(
             outcome("│ \tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors   │".as_bytes()),
@@ -1731,7 +1900,8 @@ mod tests {
     fn refine_reads_a_decoded_envelope_body_and_leaves_escaped_ones() {
         let envelope = Record {
             time: at(1_653_170_446_835_887_817),
-            message: br#"I0617 16:18:42.080925       1 eviction_manager.go:381] "Eviction manager: attempting to reclaim""#,
+            message:
+                br#"I0617 16:18:42.080925       1 eviction_manager.go:381] "Eviction manager: attempting to reclaim""#,
             layers: Layers::one(Cri),
             ..Record::default()
         };
@@ -1770,7 +1940,15 @@ mod tests {
         for f in ALL_FORMATS {
             let want = matches!(
                 f,
-                JournaldShort | JournaldIso | JournaldUnix | JournalJson | JournalExport | Syslog | Cri | DockerJson | Timestamped
+                JournaldShort
+                    | JournaldIso
+                    | JournaldUnix
+                    | JournalJson
+                    | JournalExport
+                    | Syslog
+                    | Cri
+                    | DockerJson
+                    | Timestamped
             );
             assert_eq!(is_envelope(f), want, "{f:?}");
         }
@@ -1790,7 +1968,10 @@ mod tests {
         let k3s = wall(1, 12, 10, 56, 20, 0);
         assert_eq!(reconcile(k3s, wall(1, 12, 2, 56, 20, 222_397_000)), k3s);
         // Same time of day on another day: the envelope's.
-        assert_eq!(reconcile(wall(7, 5, 17, 47, 52, 807_876_000), wall(6, 6, 17, 47, 52, 807_876_000)), wall(7, 5, 17, 47, 52, 807_876_000));
+        assert_eq!(
+            reconcile(wall(7, 5, 17, 47, 52, 807_876_000), wall(6, 6, 17, 47, 52, 807_876_000)),
+            wall(7, 5, 17, 47, 52, 807_876_000)
+        );
         // Envelope instants win over inner wall readings and inner instants alike.
         let cri = at(1_692_326_845_111_490_788);
         assert_eq!(reconcile(cri, wall(8, 18, 2, 47, 25, 111_000_000)), cri);
@@ -1813,7 +1994,10 @@ mod tests {
         );
         // The finer of two agreeing readings: svlogd's fraction over Go log's whole second, with the year.
         assert_eq!(
-            reconcile(wall_y(2015, 6, 19, 20, 40, 38, 354_860_000), wall_y(2015, 6, 19, 20, 40, 38, 0)),
+            reconcile(
+                wall_y(2015, 6, 19, 20, 40, 38, 354_860_000),
+                wall_y(2015, 6, 19, 20, 40, 38, 0)
+            ),
             wall_y(2015, 6, 19, 20, 40, 38, 354_860_000)
         );
         assert_eq!(
@@ -1840,14 +2024,35 @@ mod tests {
             wall_y(2021, 1, 1, 0, 0, 0, 500)
         );
         // Month ends.
-        assert_eq!(reconcile(wall(3, 1, 0, 0, 0, 0), wall(2, 28, 23, 59, 59, 7)), wall(2, 28, 23, 59, 59, 7));
-        assert_eq!(reconcile(wall(3, 1, 0, 0, 0, 0), wall(2, 29, 23, 59, 59, 7)), wall(2, 29, 23, 59, 59, 7));
-        assert_eq!(reconcile(wall(5, 1, 0, 0, 0, 0), wall(4, 30, 23, 59, 59, 7)), wall(4, 30, 23, 59, 59, 7));
-        assert_eq!(reconcile(wall(10, 17, 0, 0, 0, 0), wall(10, 16, 23, 59, 59, 7)), wall(10, 16, 23, 59, 59, 7));
+        assert_eq!(
+            reconcile(wall(3, 1, 0, 0, 0, 0), wall(2, 28, 23, 59, 59, 7)),
+            wall(2, 28, 23, 59, 59, 7)
+        );
+        assert_eq!(
+            reconcile(wall(3, 1, 0, 0, 0, 0), wall(2, 29, 23, 59, 59, 7)),
+            wall(2, 29, 23, 59, 59, 7)
+        );
+        assert_eq!(
+            reconcile(wall(5, 1, 0, 0, 0, 0), wall(4, 30, 23, 59, 59, 7)),
+            wall(4, 30, 23, 59, 59, 7)
+        );
+        assert_eq!(
+            reconcile(wall(10, 17, 0, 0, 0, 0), wall(10, 16, 23, 59, 59, 7)),
+            wall(10, 16, 23, 59, 59, 7)
+        );
         // Not adjacent days.
-        assert_eq!(reconcile(wall(10, 18, 0, 0, 0, 0), wall(10, 16, 23, 59, 59, 7)), wall(10, 18, 0, 0, 0, 0));
-        assert_eq!(reconcile(wall(4, 1, 0, 0, 0, 0), wall(2, 28, 23, 59, 59, 7)), wall(4, 1, 0, 0, 0, 0));
-        assert_eq!(reconcile(wall(1, 1, 23, 59, 59, 0), wall(12, 31, 0, 0, 0, 0)), wall(1, 1, 23, 59, 59, 0));
+        assert_eq!(
+            reconcile(wall(10, 18, 0, 0, 0, 0), wall(10, 16, 23, 59, 59, 7)),
+            wall(10, 18, 0, 0, 0, 0)
+        );
+        assert_eq!(
+            reconcile(wall(4, 1, 0, 0, 0, 0), wall(2, 28, 23, 59, 59, 7)),
+            wall(4, 1, 0, 0, 0, 0)
+        );
+        assert_eq!(
+            reconcile(wall(1, 1, 23, 59, 59, 0), wall(12, 31, 0, 0, 0, 0)),
+            wall(1, 1, 23, 59, 59, 0)
+        );
     }
 
     /// One line's outcome in a few words, for whole-file tests.
@@ -1862,7 +2067,7 @@ mod tests {
                     r.ident.map(show).unwrap_or_default()
                 )
             }
-            Line::Continuation(t) => format!("continuation {}", show(&t[..t.len().min(24)])),
+            Line::Continuation(t) => format!("continuation {}", show(t)),
             Line::Meta(m) => format!("{m:?}"),
             Line::Blank => "blank".into(),
             Line::Unparsed => "unparsed".into(),
@@ -1910,9 +2115,9 @@ Oct 28 11:20:03 zero-pi k3s[501]: I1028 11:20:03.171114     501 setters.go:548] 
             "JournalBanner",
             "journald-short>logrus info k3s",
             "journald-short>klog info k3s",
-            "continuation Trace[1920479996]: ---\"in",
-            "continuation Trace[1920479996]: ---\"Tr",
-            "continuation Trace[1920479996]: [2.308",
+            r#"continuation Trace[1920479996]: ---"initial value restored" 196ms (11:17:54.657)"#,
+            r#"continuation Trace[1920479996]: ---"Transaction prepared" 1606ms (11:17:56.263)"#,
+            "continuation Trace[1920479996]: [2.308497005s] [2.308497005s] END",
             "journald-short>zap-json warning k3s",
             "journald-short>zap-json warning k3s",
             "journald-short>klog error k3s",
@@ -1976,8 +2181,8 @@ Oct 28 11:20:03 zero-pi k3s[501]: I1028 11:20:03.171114     501 setters.go:548] 
             (self.next() % n.max(1) as u64) as usize
         }
 
-        fn pick<'t, T>(&mut self, from: &'t [T]) -> &'t T {
-            &from[self.below(from.len())]
+        fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+            from[self.below(from.len())]
         }
     }
 
@@ -1986,21 +2191,88 @@ Oct 28 11:20:03 zero-pi k3s[501]: I1028 11:20:03.171114     501 setters.go:548] 
 
     /// Pieces of headers and bodies, glued at random into lines that get deep into every grammar.
     const TOKENS: &[&[u8]] = &[
-        b"I0313", b"E1029", b"W", b" 16:02:43.934473", b"    1450 ", b"1", b" kubelet.go:1778] ", b"] ", b"\"",
-        b"Mar 13 ", b"Mar  2 ", b"feb 16 ", "10月 16 ".as_bytes(), b"12:45:47", b" host ", b"k3s[484]: ", b"kernel: ",
-        b"kubelet: ", b"[ 7063.247407] ", b"[Thu Dec  7 00:05:15 2017] ", b"<6>", b"2023-08-18T10:47:25.111490788+08:00",
-        b"2019-03-06 19:00:59.117256", b"2015/06/19 20:40:38", b"2015-06-19_20:40:38.35486", b"1575493164.234181",
-        b" stderr F ", b" stdout P ", b" W | ", b"etcdserver: ", b"{", b"}", b"\"level\":\"warn\"", b"\"ts\":",
-        b"\"2021-02-16T12:45:47.948+0100\"", b"1616398324656.7524", b"1e308", b"-1", b"\"msg\":\"", b"\"log\":\"",
-        b"\"MESSAGE\":", b"\"__REALTIME_TIMESTAMP\":\"1584115363934473\"", b"[27,91,300,-1]", b"null", b",", b":",
-        b"time=\"", b"level=", b"msg=", b"key=<", b"\n\t", b" >", b"\\\"", b"\\u00e9", b"\\ud83d", b"\\x1b", b"\\377",
-        b"\\", b"Trace[1]: ", b"==> ", b" <==", b"==== START logs for container ", b" ====", b"-- ", b" --",
-        "│".as_bytes(), b"\xc3", b"\x00", b"\xff", b"99999999999999999999", b"0000-00-00T00:00:00Z", b" ", b"  ",
+        b"I0313",
+        b"E1029",
+        b"W",
+        b" 16:02:43.934473",
+        b"    1450 ",
+        b"1",
+        b" kubelet.go:1778] ",
+        b"] ",
+        b"\"",
+        b"Mar 13 ",
+        b"Mar  2 ",
+        b"feb 16 ",
+        "10月 16 ".as_bytes(),
+        b"12:45:47",
+        b" host ",
+        b"k3s[484]: ",
+        b"kernel: ",
+        b"kubelet: ",
+        b"[ 7063.247407] ",
+        b"[Thu Dec  7 00:05:15 2017] ",
+        b"<6>",
+        b"2023-08-18T10:47:25.111490788+08:00",
+        b"2019-03-06 19:00:59.117256",
+        b"2015/06/19 20:40:38",
+        b"2015-06-19_20:40:38.35486",
+        b"1575493164.234181",
+        b" stderr F ",
+        b" stdout P ",
+        b" W | ",
+        b"etcdserver: ",
+        b"{",
+        b"}",
+        b"\"level\":\"warn\"",
+        b"\"ts\":",
+        b"\"2021-02-16T12:45:47.948+0100\"",
+        b"1616398324656.7524",
+        b"1e308",
+        b"-1",
+        b"\"msg\":\"",
+        b"\"log\":\"",
+        b"\"MESSAGE\":",
+        b"\"__REALTIME_TIMESTAMP\":\"1584115363934473\"",
+        b"[27,91,300,-1]",
+        b"null",
+        b",",
+        b":",
+        b"time=\"",
+        b"level=",
+        b"msg=",
+        b"key=<",
+        b"\n\t",
+        b" >",
+        b"\\\"",
+        b"\\u00e9",
+        b"\\ud83d",
+        b"\\x1b",
+        b"\\377",
+        b"\\",
+        b"Trace[1]: ",
+        b"==> ",
+        b" <==",
+        b"==== START logs for container ",
+        b" ====",
+        b"-- ",
+        b" --",
+        "│".as_bytes(),
+        b"\xc3",
+        b"\x00",
+        b"\xff",
+        b"99999999999999999999",
+        b"0000-00-00T00:00:00Z",
+        b" ",
+        b"  ",
     ];
 
     /// Runs a line through every hint, then uses the result the way the reader does (decode, pairs, clock).
     fn exercise(line: &[u8], scratch: &mut Scratch, decoded: &mut Vec<u8>) {
-        for hint in ALL_FORMATS {
+        exercise_hints(line, &ALL_FORMATS, scratch, decoded);
+    }
+
+    fn exercise_hints(line: &[u8], hints: &[Format], scratch: &mut Scratch, decoded: &mut Vec<u8>) {
+        for &hint in hints {
             let out = parse(line, hint, scratch);
             let Line::Record(r) = out else { continue };
             decoded.clear();
@@ -2053,8 +2325,12 @@ Oct 28 11:20:03 zero-pi k3s[501]: I1028 11:20:03.171114     501 setters.go:548] 
         for &line in CORPUS {
             // Cut at every byte, from either end (the tail keeps inner grammars' headers at odd offsets).
             for k in 0..=line.len() {
-                guarded("prefix", &line[..k], || exercise(&line[..k], &mut scratch, &mut decoded));
-                guarded("suffix", &line[k..], || exercise(&line[k..], &mut scratch, &mut decoded));
+                guarded("prefix", &line[..k], || {
+                    exercise(&line[..k], &mut scratch, &mut decoded)
+                });
+                guarded("suffix", &line[k..], || {
+                    exercise(&line[k..], &mut scratch, &mut decoded)
+                });
             }
             for _ in 0..150 {
                 buf.clear();
@@ -2063,17 +2339,18 @@ Oct 28 11:20:03 zero-pi k3s[501]: I1028 11:20:03.171114     501 setters.go:548] 
                     let at = rng.below(buf.len() + 1);
                     match rng.below(7) {
                         0 if at < buf.len() => buf[at] ^= 1 << rng.below(8),
-                        1 if at < buf.len() => buf[at] = *rng.pick(STEER),
+                        1 if at < buf.len() => buf[at] = rng.pick(STEER),
                         2 => buf.insert(at, 0),
                         3 => {
-                            let bad: &[u8] = *rng.pick(&[&b"\xff"[..], b"\xc3", b"\xe2\x94", b"\xed\xa0\x80", b"\xf4\x90\x80\x80"]);
+                            let bad: &[u8] =
+                                rng.pick(&[&b"\xff"[..], b"\xc3", b"\xe2\x94", b"\xed\xa0\x80", b"\xf4\x90\x80\x80"]);
                             buf.splice(at..at, bad.iter().copied());
                         }
                         4 if at < buf.len() => {
                             buf.remove(at);
                         }
                         5 => {
-                            let t: &[u8] = *rng.pick(TOKENS);
+                            let t: &[u8] = rng.pick(TOKENS);
                             buf.splice(at..at, t.iter().copied());
                         }
                         _ => {
@@ -2100,9 +2377,9 @@ Oct 28 11:20:03 zero-pi k3s[501]: I1028 11:20:03.171114     501 setters.go:548] 
                 // Any bytes.
                 0 => (0..rng.below(160)).for_each(|_| buf.push(rng.next() as u8)),
                 // Steering bytes.
-                1 => (0..rng.below(160)).for_each(|_| buf.push(*rng.pick(STEER))),
+                1 => (0..rng.below(160)).for_each(|_| buf.push(rng.pick(STEER))),
                 // Token soup.
-                _ => (0..rng.below(24)).for_each(|_| buf.extend_from_slice(*rng.pick(TOKENS))),
+                _ => (0..rng.below(24)).for_each(|_| buf.extend_from_slice(rng.pick(TOKENS))),
             }
             guarded("random line", &buf, || exercise(&buf, &mut scratch, &mut decoded));
         }
@@ -2113,35 +2390,46 @@ Oct 28 11:20:03 zero-pi k3s[501]: I1028 11:20:03.171114     501 setters.go:548] 
         const BIG: usize = 2 << 20;
         let mut scratch = Scratch::default();
         let mut decoded = Vec::new();
-        let heads: [&[u8]; 9] = [
-            b"",
-            KLOG_THROTTLE,
-            br#"I0617 16:18:42.080925 3814777 eviction_manager.go:381] "m" k="#,
-            J_KLOG,
-            br#"Jan 10 07:55:33 MULTI-SINGLE-VM k3s[820]: {"level":"warn","ts":"2024-01-10T07:55:33.433522Z","msg":""#,
-            b"2020-12-07T15:32:38.994574754Z stdout P ",
-            br#"{"log":""#,
-            br#"Sep 28 14:33:11 test containerd[39113]: time="2021-09-28T14:33:11.627332586Z" level=error msg=""#,
-            b"Jan  5 02:12:02 h kernel: [ ",
+        // Each head with no hint (the dispatch reaches its grammar) and with its own format's hint; debug builds
+        // read ~50 MB/s, so every hint is tried on a few of them only.
+        let heads: [(&[u8], Format); 9] = [
+            (b"", Text),
+            (KLOG_THROTTLE, Klog),
+            (br#"I0617 16:18:42.080925 3814777 eviction_manager.go:381] "m" k="#, Klog),
+            (J_KLOG, JournaldShort),
+            (br#"Jan 10 07:55:33 MULTI-SINGLE-VM k3s[820]: {"level":"warn","ts":"2024-01-10T07:55:33.433522Z","msg":""#, JournaldShort),
+            (b"2020-12-07T15:32:38.994574754Z stdout P ", Cri),
+            (br#"{"log":""#, DockerJson),
+            (br#"Sep 28 14:33:11 test containerd[39113]: time="2021-09-28T14:33:11.627332586Z" level=error msg=""#, JournaldShort),
+            (b"Jan  5 02:12:02 h kernel: [ ", Syslog),
         ];
         let fills: [&[u8]; 7] = [b"a", b" ", b"\"", b"\\", b"{", b"[", b"7"];
-        for head in heads {
-            for fill in fills {
+        for (i, (head, hint)) in heads.into_iter().enumerate() {
+            for (j, fill) in fills.into_iter().enumerate() {
                 let mut line = head.to_vec();
                 while line.len() < BIG {
                     line.extend_from_slice(fill);
                 }
-                guarded("long line", &line, || exercise(&line, &mut scratch, &mut decoded));
+                let hints: &[Format] = if (i + j) % 16 == 0 { &ALL_FORMATS } else { &[Text, hint] };
+                guarded("long line", &line, || {
+                    exercise_hints(&line, hints, &mut scratch, &mut decoded)
+                });
             }
         }
         // A long run before any header, and a real line repeated into one long line.
         let mut line = vec![b' '; BIG];
         line.extend_from_slice(J_KLOG);
-        guarded("long indent", &line, || exercise(&line, &mut scratch, &mut decoded));
+        guarded("long indent", &line, || {
+            exercise_hints(&line, &[Text, Klog], &mut scratch, &mut decoded)
+        });
         let line: Vec<u8> = CRI_ZAP.iter().copied().cycle().take(BIG).collect();
-        guarded("repeated line", &line, || exercise(&line, &mut scratch, &mut decoded));
+        guarded("repeated line", &line, || {
+            exercise_hints(&line, &[Text, Cri], &mut scratch, &mut decoded)
+        });
         let line: Vec<u8> = J_K3S_KLOG_S.iter().copied().cycle().take(BIG).collect();
-        guarded("repeated line", &line, || exercise(&line, &mut scratch, &mut decoded));
+        guarded("repeated line", &line, || {
+            exercise_hints(&line, &[Text, JournaldShort], &mut scratch, &mut decoded)
+        });
     }
 
     #[test]
@@ -2151,11 +2439,11 @@ Oct 28 11:20:03 zero-pi k3s[501]: I1028 11:20:03.171114     501 setters.go:548] 
         for round in 0..600 {
             head.clear();
             for _ in 0..rng.below(40) {
-                let line: &[u8] = *rng.pick(CORPUS);
+                let line: &[u8] = rng.pick(CORPUS);
                 let cut = rng.below(line.len() + 1);
                 head.extend_from_slice(if round % 2 == 0 { line } else { &line[..cut] });
                 if rng.below(8) == 0 {
-                    head.push(*rng.pick(STEER));
+                    head.push(rng.pick(STEER));
                 }
                 head.push(b'\n');
             }
@@ -2167,44 +2455,24 @@ Oct 28 11:20:03 zero-pi k3s[501]: I1028 11:20:03.171114     501 setters.go:548] 
             });
         }
         // Heads of the size the reader passes and larger, cut inside a line.
-        let big: Vec<u8> = CORPUS.join(&b'\n').iter().copied().cycle().take(crate::sniff::SNIFF_BYTES + 777).collect();
-        for n in [0, 1, 100, crate::sniff::SNIFF_BYTES - 1, crate::sniff::SNIFF_BYTES, big.len()] {
+        let big: Vec<u8> = CORPUS
+            .join(&b'\n')
+            .iter()
+            .copied()
+            .cycle()
+            .take(crate::sniff::SNIFF_BYTES + 777)
+            .collect();
+        for n in [
+            0,
+            1,
+            100,
+            crate::sniff::SNIFF_BYTES - 1,
+            crate::sniff::SNIFF_BYTES,
+            big.len(),
+        ] {
             guarded("sniff", &big[..n], || {
                 let _ = crate::sniff::sniff(&big[..n]);
             });
-        }
-    }
-}
-#[cfg(test)]
-mod timing_tmp {
-    use super::*;
-    #[test]
-    fn timing_tmp() {
-        const BIG: usize = 2 << 20;
-        let heads: [&[u8]; 9] = [
-            b"",
-            b"I0831 04:59:38.943580       1 request.go:621] Throttling",
-            br#"I0617 16:18:42.080925 3814777 eviction_manager.go:381] "m" k="#,
-            b"Mar 13 16:02:43 vk-prod4-node-v18-w3fz kubelet[1450]: I0313 16:02:43.934473    1450 kubelet.go:1778] x",
-            br#"Jan 10 07:55:33 MULTI-SINGLE-VM k3s[820]: {"level":"warn","ts":"2024-01-10T07:55:33.433522Z","msg":""#,
-            b"2020-12-07T15:32:38.994574754Z stdout P ",
-            br#"{"log":""#,
-            br#"Sep 28 14:33:11 test containerd[39113]: time="2021-09-28T14:33:11.627332586Z" level=error msg=""#,
-            b"Jan  5 02:12:02 h kernel: [ ",
-        ];
-        let fills: [&[u8]; 7] = [b"a", b" ", b"\"", b"\\", b"{", b"[", b"7"];
-        let mut scratch = Scratch::default();
-        for (hi, head) in heads.iter().enumerate() {
-            for fill in fills {
-                let mut line = head.to_vec();
-                while line.len() < BIG { line.extend_from_slice(fill); }
-                for hint in [Format::Text, Format::Klog, Format::JournaldShort, Format::ZapJson, Format::Logrus, Format::JournaldUnix, Format::KubeJson, Format::DockerJson, Format::LogrusJson,Format::Cri, Format::Timestamped, Format::Dmesg, Format::Capnslog] {
-                    let t = std::time::Instant::now();
-                    let _ = parse(&line, hint, &mut scratch);
-                    let e = t.elapsed().as_millis();
-                    if e > 30 { println!("head {hi} fill {:?} hint {hint:?}: {e} ms", fill[0] as char); }
-                }
-            }
         }
     }
 }

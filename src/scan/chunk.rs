@@ -231,7 +231,7 @@ impl Scanner {
         // updated; they go back (with their capacity) afterwards.
         let mut scratch = std::mem::take(&mut self.scratch);
         match line::parse(raw, self.hint, &mut scratch) {
-            Line::Record(rec) => self.record(rec),
+            Line::Record(rec) => self.record(rec, raw),
             Line::Continuation(text) => self.continuation(text),
             Line::Meta(m) => self.meta(m),
             Line::Blank => self.out.counts.blank += 1,
@@ -244,7 +244,7 @@ impl Scanner {
     pub fn external_record(&mut self, rec: Record<'_>, lines_spanned: u64) {
         self.line_no += 1;
         self.out.counts.lines += lines_spanned;
-        self.record(rec);
+        self.record(rec, &[]);
         self.line_no += lines_spanned.saturating_sub(1);
     }
 
@@ -259,7 +259,7 @@ impl Scanner {
                 time: stamp.map_or(RawTime::None, |s| s.time),
                 ..Default::default()
             };
-            self.keep_if_worth(&rec, stamp.map_or(self.line_no, |s| s.line));
+            self.keep_if_worth(&rec, stamp.map_or(self.line_no, |s| s.line), &buf);
         }
         if !self.tail_is_last_record {
             self.out.tail_row = None;
@@ -271,7 +271,8 @@ impl Scanner {
         self.out
     }
 
-    fn record(&mut self, rec: Record<'_>) {
+    /// A record read from `raw` (the physical line; empty when the record was parsed elsewhere).
+    fn record(&mut self, rec: Record<'_>, raw: &[u8]) {
         let line = self.line_no;
         if rec.partial {
             self.out.counts.records += 1;
@@ -301,7 +302,7 @@ impl Scanner {
             };
             let full = line::refine(envelope);
             self.account(&full, start.line);
-            self.keep_if_worth(&full, start.line);
+            self.keep_if_worth(&full, start.line, &joined);
             return;
         }
         self.out.counts.records += 1;
@@ -309,7 +310,7 @@ impl Scanner {
         if let Some(reboot_line) = self.pending_reboot.take() {
             self.push_row(reboot_row(reboot_line, rec.time, rec.host, &self.section));
         }
-        self.keep_if_worth(&rec, line);
+        self.keep_if_worth(&rec, line, raw);
     }
 
     /// Counts, first/last times, rollovers, tallies.
@@ -394,15 +395,21 @@ impl Scanner {
         }
     }
 
-    fn keep_if_worth(&mut self, rec: &Record<'_>, line: u64) {
-        let signal = signals::classify(rec.message).or_else(|| match rec.fields {
-            parsers::Fields::KeyValue(kv) => signals::classify(kv),
-            _ => None,
-        });
-        let keep = rec.severity >= Severity::Warning
-            || signal.is_some()
-            || (rec.severity == Severity::Unknown && signals::has_error_word(rec.message));
-        if !keep {
+    /// Decides whether a record becomes (or repeats) a timeline row. `raw` is the text the record was read from.
+    ///
+    /// Most records say nothing known: one SIMD anchor search over the raw line settles that. A record that
+    /// passes is keyed by its template; a key already open repeats its row without classifying again, and only
+    /// new keys run the full signature table.
+    fn keep_if_worth(&mut self, rec: &Record<'_>, line: u64, raw: &[u8]) {
+        let sev = rec.severity;
+        // The message and the fields after it, straight from the line (the envelope and header before the
+        // message hold no signature); a message decoded into a scratch buffer is searched where it is.
+        let anchored = match offset_in(rec.message, raw) {
+            Some(at) => signals::prefilter(&raw[at..]),
+            None => signals::prefilter(rec.message) || fields_text(rec).is_some_and(signals::prefilter),
+        };
+        let error_worded = || sev == Severity::Unknown && signals::has_error_word(rec.message);
+        if sev < Severity::Warning && !anchored && !error_worded() {
             self.tail_is_last_record = false;
             return;
         }
@@ -411,6 +418,7 @@ impl Scanner {
             RawTime::None => (self.last_time, true),
             t => (t, false),
         };
+        let mut known_signal = None;
         if let Some(&i) = self.open.get(&key) {
             let row = &mut self.out.rows[i];
             let gap = provisional(time, self.local_rollovers) - provisional(row.last_time, self.local_rollovers);
@@ -422,6 +430,19 @@ impl Scanner {
                 self.tail_is_last_record = true;
                 return;
             }
+            // Same template after a long pause: a new row, same signal.
+            known_signal = Some(row.signal);
+        }
+        let signal = match known_signal {
+            Some(s) => s,
+            None if anchored => {
+                signals::classify_full(rec.message).or_else(|| fields_text(rec).and_then(signals::classify_full))
+            }
+            None => None,
+        };
+        if sev < Severity::Warning && signal.is_none() && !error_worded() {
+            self.tail_is_last_record = false;
+            return;
         }
         let (message, invalid) = display_text(rec);
         self.out.counts.invalid_utf8 += invalid as u64;
@@ -505,8 +526,21 @@ impl Scanner {
                 message: raw,
                 ..Default::default()
             };
-            self.keep_if_worth(&rec, self.line_no);
+            self.keep_if_worth(&rec, self.line_no, raw);
         }
+    }
+}
+
+/// Where `inner` starts in `outer` when it is a subslice of it (compared by address).
+fn offset_in(inner: &[u8], outer: &[u8]) -> Option<usize> {
+    let (i, o) = (inner.as_ptr() as usize, outer.as_ptr() as usize);
+    (i >= o && i + inner.len() <= o + outer.len()).then(|| i - o)
+}
+
+fn fields_text<'a>(rec: &Record<'a>) -> Option<&'a [u8]> {
+    match rec.fields {
+        parsers::Fields::KeyValue(kv) | parsers::Fields::Json(kv) => Some(kv),
+        parsers::Fields::None => None,
     }
 }
 

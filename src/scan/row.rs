@@ -41,8 +41,9 @@ pub struct RawRow {
     pub key: u64,
 }
 
-/// The collapse key of a record: its message template (tokens holding digits masked), level, identifier, caller
-/// file and the object named in its fields. Only computed for kept records.
+/// The collapse key of a record: its message and fields templates (tokens holding digits masked), level,
+/// identifier, caller file and the objects named in its fields. Records with one key say the same thing about
+/// the same object, so a repeat never needs classifying again. Only computed for candidate records.
 pub fn template_key(rec: &Record<'_>) -> u64 {
     let mut h = FxHasher::default();
     rec.severity.hash(&mut h);
@@ -54,6 +55,8 @@ pub fn template_key(rec: &Record<'_>) -> u64 {
     }
     hash_masked(rec.message, &mut h);
     if let Fields::KeyValue(kv) | Fields::Json(kv) = rec.fields {
+        // Fields tell events apart (`reason="BackOff"` vs `reason="Pulled"`); their numbers do not.
+        hash_masked(kv, &mut h);
         for key in [
             &b"pod="[..],
             b"pods=",
@@ -72,28 +75,38 @@ pub fn template_key(rec: &Record<'_>) -> u64 {
 }
 
 /// Hashes the message with every token that holds a digit replaced by `#` (IDs, durations, addresses).
+/// The masked text is built in a stack buffer and hashed in one call. Only the first 160 bytes count: what
+/// tells templates apart comes first (klog structured messages are short; their details are fields).
 fn hash_masked(msg: &[u8], h: &mut FxHasher) {
-    let msg = &msg[..msg.len().min(256)];
-    let mut token_has_digit = false;
+    const MAX: usize = 160;
+    let msg = &msg[..msg.len().min(MAX)];
+    let mut out = [0u8; MAX];
+    let mut n = 0;
     let mut start = 0;
+    let mut token_has_digit = false;
     for (i, &c) in msg.iter().enumerate() {
         if c.is_ascii_alphanumeric() || c == b'_' {
             token_has_digit |= c.is_ascii_digit();
             continue;
         }
-        emit(&msg[start..i], token_has_digit, h);
-        h.write_u8(c);
+        n = push_token(&mut out, n, &msg[start..i], token_has_digit);
+        out[n] = c;
+        n += 1;
         start = i + 1;
         token_has_digit = false;
     }
-    emit(&msg[start..], token_has_digit, h);
+    n = push_token(&mut out, n, &msg[start..], token_has_digit);
+    h.write(&out[..n]);
 }
 
-fn emit(token: &[u8], masked: bool, h: &mut FxHasher) {
+/// Appends a token (or `#` for a masked one) to the masked text; returns the new length.
+fn push_token(out: &mut [u8], n: usize, token: &[u8], masked: bool) -> usize {
     if masked {
-        h.write_u8(b'#');
+        out[n] = b'#';
+        n + 1
     } else {
-        h.write(token);
+        out[n..n + token.len()].copy_from_slice(token);
+        n + token.len()
     }
 }
 
@@ -200,13 +213,18 @@ mod tests {
     #[test]
     fn templates_separate_objects_named_in_fields() {
         let mut a = rec(b"Probe failed");
-        a.fields = Fields::KeyValue(b"probeType=\"Liveness\" pod=\"kube-system/etcd-m1\" output=\"x\"");
-        let mut b = a;
-        b.fields = Fields::KeyValue(b"probeType=\"Liveness\" pod=\"kube-system/etcd-m2\" output=\"y\"");
-        let mut c = a;
-        c.fields = Fields::KeyValue(b"probeType=\"Liveness\" pod=\"kube-system/etcd-m1\" output=\"z\"");
-        assert_ne!(template_key(&a), template_key(&b));
-        assert_eq!(template_key(&a), template_key(&c));
+        a.fields = Fields::KeyValue(b"probeType=\"Liveness\" pod=\"kube-system/etcd-m1\" output=\"dial tcp 10.0.0.1:2381: connect: connection refused\"");
+        let mut other_pod = a;
+        other_pod.fields = Fields::KeyValue(b"probeType=\"Liveness\" pod=\"kube-system/etcd-m2\" output=\"dial tcp 10.0.0.1:2381: connect: connection refused\"");
+        let mut other_numbers = a;
+        other_numbers.fields = Fields::KeyValue(b"probeType=\"Liveness\" pod=\"kube-system/etcd-m1\" output=\"dial tcp 10.0.0.9:2382: connect: connection refused\"");
+        let mut other_words = a;
+        other_words.fields = Fields::KeyValue(
+            b"probeType=\"Liveness\" pod=\"kube-system/etcd-m1\" output=\"context deadline exceeded\"",
+        );
+        assert_ne!(template_key(&a), template_key(&other_pod));
+        assert_eq!(template_key(&a), template_key(&other_numbers));
+        assert_ne!(template_key(&a), template_key(&other_words));
     }
 
     #[test]

@@ -331,10 +331,22 @@ fn tables() -> &'static Tables {
 
 /// The signal a message carries, if any. When several signatures occur, the one listed first in the table wins.
 pub fn classify(message: &[u8]) -> Option<SignalKind> {
-    let t = tables();
-    if !t.anchors.is_empty() && !t.anchors.iter().any(|s| s.find(message).is_some()) {
+    if !prefilter(message) {
         return None;
     }
+    classify_full(message)
+}
+
+/// Whether `text` may hold a signature: a SIMD search for the anchors. `false` is certain (no signature can be
+/// in `text`); `true` only means [`classify_full`] must look.
+pub fn prefilter(text: &[u8]) -> bool {
+    let t = tables();
+    t.anchors.is_empty() || t.anchors.iter().any(|s| s.find(text).is_some())
+}
+
+/// [`classify`] without the prefilter, for text already known to pass it.
+pub fn classify_full(message: &[u8]) -> Option<SignalKind> {
+    let t = tables();
     t.signatures
         .find_iter(message)
         .map(|m| m.pattern().as_usize())
