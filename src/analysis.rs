@@ -360,7 +360,7 @@ fn place(source: usize, s: &SourceScan, f: &Facts, r: scan::row::RawRow) -> Plac
         })
         .or_else(|| f.component.clone());
     Placed {
-        row: TimelineRow {
+        row: Box::new(TimelineRow {
             at: first.map(|t| t.at),
             approx_s: first.and_then(|t| t.approx_s),
             node: r.host.as_deref().map(str::to_string).or_else(|| f.node.clone()),
@@ -379,7 +379,7 @@ fn place(source: usize, s: &SourceScan, f: &Facts, r: scan::row::RawRow) -> Plac
             },
             signal: r.signal,
             time_inherited: r.time_inherited,
-        },
+        }),
         source,
         key: r.key,
     }

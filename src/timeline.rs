@@ -2,12 +2,11 @@
 
 use crate::model::TimelineRow;
 use crate::scan::chunk::COLLAPSE_GAP_NS;
-use rustc_hash::FxHashMap;
 
-/// A resolved row with what the merge needs.
+/// A resolved row with what the merge needs. The row is boxed so that sorting moves pointers, not rows.
 pub struct Placed {
     /// The row.
-    pub row: TimelineRow,
+    pub row: Box<TimelineRow>,
     /// Source index (sorted by path) for stable ordering.
     pub source: usize,
     /// Collapse key (template and object).
@@ -17,26 +16,25 @@ pub struct Placed {
 /// Merges repeats of one template that chunked scanning left as separate rows (same source and key, gap within
 /// the collapse window), then sorts by time (rows that could not be placed last), source, line.
 pub fn build(mut placed: Vec<Placed>, since: Option<i64>, until: Option<i64>) -> Vec<TimelineRow> {
-    placed.sort_by_key(|p| (p.source, p.key, p.row.at));
+    // Keys are computed once per row (the rows themselves are behind pointers).
+    placed.sort_by_cached_key(|p| (p.source, p.key, p.row.at, p.row.source.line));
     let mut merged: Vec<Placed> = Vec::with_capacity(placed.len());
-    let mut open: FxHashMap<(usize, u64), usize> = FxHashMap::default();
     for p in placed {
-        if let (Some(&i), Some(at)) = (open.get(&(p.source, p.key)), p.row.at) {
-            let prev = &mut merged[i].row;
-            if let Some(prev_last) = prev.last_at {
-                if at >= prev_last && at - prev_last <= COLLAPSE_GAP_NS && p.key != u64::MAX {
-                    prev.count += p.row.count;
-                    prev.last_at = p.row.last_at.max(prev.last_at);
+        if let (Some(prev), Some(at)) = (merged.last_mut(), p.row.at) {
+            let same = prev.source == p.source && prev.key == p.key && p.key != u64::MAX;
+            if let (true, Some(prev_last)) = (same, prev.row.last_at) {
+                if at >= prev_last && at - prev_last <= COLLAPSE_GAP_NS {
+                    prev.row.count += p.row.count;
+                    prev.row.last_at = p.row.last_at.max(prev.row.last_at);
                     continue;
                 }
             }
         }
-        open.insert((p.source, p.key), merged.len());
         merged.push(p);
     }
     merged.retain(|p| in_window(&p.row, since, until));
-    merged.sort_by_key(|p| (p.row.at.is_none(), p.row.at, p.source, p.row.source.line));
-    merged.into_iter().map(|p| p.row).collect()
+    merged.sort_by_cached_key(|p| (p.row.at.is_none(), p.row.at, p.source, p.row.source.line));
+    merged.into_iter().map(|p| *p.row).collect()
 }
 
 /// Whether a row's span [at, last_at] meets [since, until]. Rows without a time are kept.
@@ -73,25 +71,25 @@ mod tests {
     fn merges_split_repeats_and_orders_stably() {
         let placed = vec![
             Placed {
-                row: row(100 * S, 200 * S, 10, 5),
+                row: Box::new(row(100 * S, 200 * S, 10, 5)),
                 source: 0,
                 key: 7,
             },
             // same template, next chunk, 60 s later: merged
             Placed {
-                row: row(260 * S, 300 * S, 900, 3),
+                row: Box::new(row(260 * S, 300 * S, 900, 3)),
                 source: 0,
                 key: 7,
             },
             // same template an hour later: a new row
             Placed {
-                row: row(4000 * S, 4000 * S, 5000, 1),
+                row: Box::new(row(4000 * S, 4000 * S, 5000, 1)),
                 source: 0,
                 key: 7,
             },
             // another source at the same instant as the first: after it (source order)
             Placed {
-                row: row(100 * S, 100 * S, 1, 1),
+                row: Box::new(row(100 * S, 100 * S, 1, 1)),
                 source: 1,
                 key: 7,
             },
@@ -107,12 +105,12 @@ mod tests {
     fn window_filters_by_overlap() {
         let placed = vec![
             Placed {
-                row: row(100 * S, 200 * S, 1, 2),
+                row: Box::new(row(100 * S, 200 * S, 1, 2)),
                 source: 0,
                 key: 1,
             },
             Placed {
-                row: row(500 * S, 500 * S, 2, 1),
+                row: Box::new(row(500 * S, 500 * S, 2, 1)),
                 source: 0,
                 key: 2,
             },

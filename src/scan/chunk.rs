@@ -171,6 +171,7 @@ pub struct Scanner {
     hint: Format,
     scratch: Scratch,
     open: FxHashMap<u64, usize>,
+    extreme_keys: [Option<((u64, u32), (u64, u32))>; 4],
     line_no: u64,
     last_time: RawTime,
     last_month: Option<u8>,
@@ -194,6 +195,7 @@ impl Scanner {
             hint,
             scratch: Scratch::default(),
             open: FxHashMap::default(),
+            extreme_keys: [None; 4],
             line_no: 0,
             last_time: RawTime::None,
             last_month: None,
@@ -361,17 +363,20 @@ impl Scanner {
             RawTime::Wall(_) => 2,
             _ => 3,
         };
-        let p = provisional(rec.time, self.local_rollovers);
-        let rollovers = self.local_rollovers;
-        match &mut o.extremes[kind] {
-            slot @ None => *slot = Some((stamp, stamp)),
-            Some((lo, hi)) => {
-                if p < provisional(lo.time, rollovers) {
-                    *lo = stamp;
+        // Compared by a packed key computed once per line (cheaper than a calendar conversion).
+        let key = order_key(rec.time, self.local_rollovers);
+        match (&mut o.extremes[kind], &mut self.extreme_keys[kind]) {
+            (Some((lo, hi)), Some((klo, khi))) => {
+                if key < *klo {
+                    (*lo, *klo) = (stamp, key);
                 }
-                if p >= provisional(hi.time, rollovers) {
-                    *hi = stamp;
+                if key >= *khi {
+                    (*hi, *khi) = (stamp, key);
                 }
+            }
+            (slot, keys) => {
+                *slot = Some((stamp, stamp));
+                *keys = Some((key, key));
             }
         }
         if o.first.is_none() {
@@ -404,10 +409,11 @@ impl Scanner {
         let sev = rec.severity;
         // The message and the fields after it, straight from the line (the envelope and header before the
         // message hold no signature); a message decoded into a scratch buffer is searched where it is.
-        let anchored = match offset_in(rec.message, raw) {
-            Some(at) => signals::prefilter(&raw[at..]),
-            None => signals::prefilter(rec.message) || fields_text(rec).is_some_and(signals::prefilter),
-        };
+        let anchored = sev >= Severity::Warning
+            || match offset_in(rec.message, raw) {
+                Some(at) => signals::prefilter(&raw[at..]),
+                None => signals::prefilter(rec.message) || fields_text(rec).is_some_and(signals::prefilter),
+            };
         let error_worded = || sev == Severity::Unknown && signals::has_error_word(rec.message);
         if sev < Severity::Warning && !anchored && !error_worded() {
             self.tail_is_last_record = false;
@@ -572,6 +578,26 @@ fn append_bounded(s: &mut String, text: &[u8]) {
     }
     let room = MAX_MESSAGE - s.len();
     s.push_str(&String::from_utf8_lossy(&text[..text.len().min(room)]));
+}
+
+/// A sort key for times of one kind within a chunk: instants by value, wall readings by (year or rollovers seen,
+/// month, day, time), boot times by value.
+fn order_key(t: RawTime, rollovers: i32) -> (u64, u32) {
+    match t {
+        RawTime::None => (0, 0),
+        RawTime::Instant { unix_nanos } => ((unix_nanos as u64) ^ (1 << 63), 0),
+        RawTime::Wall(w) => {
+            let era = if w.year != 0 { w.year as u64 } else { rollovers as u64 };
+            let packed = era << 40
+                | (w.month as u64) << 32
+                | (w.day as u64) << 24
+                | (w.hour as u64) << 16
+                | (w.minute as u64) << 8
+                | w.second as u64;
+            (packed, w.nanos)
+        }
+        RawTime::SinceBoot { nanos } => (nanos, 0),
+    }
 }
 
 /// A time on one comparable scale within a chunk (yearless readings placed in a fixed leap year, shifted by the
