@@ -171,7 +171,7 @@ pub struct Scanner {
     hint: Format,
     scratch: Scratch,
     open: FxHashMap<u64, usize>,
-    extreme_keys: [Option<((u64, u32), (u64, u32))>; 4],
+    extreme_keys: [Option<(OrderKey, OrderKey)>; 4],
     line_no: u64,
     last_time: RawTime,
     last_month: Option<u8>,
@@ -580,9 +580,12 @@ fn append_bounded(s: &mut String, text: &[u8]) {
     s.push_str(&String::from_utf8_lossy(&text[..text.len().min(room)]));
 }
 
+/// See [`order_key`].
+type OrderKey = (u64, u32);
+
 /// A sort key for times of one kind within a chunk: instants by value, wall readings by (year or rollovers seen,
 /// month, day, time), boot times by value.
-fn order_key(t: RawTime, rollovers: i32) -> (u64, u32) {
+fn order_key(t: RawTime, rollovers: i32) -> OrderKey {
     match t {
         RawTime::None => (0, 0),
         RawTime::Instant { unix_nanos } => ((unix_nanos as u64) ^ (1 << 63), 0),
