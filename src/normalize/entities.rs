@@ -193,19 +193,21 @@ pub fn object_of(text: &str) -> Option<String> {
     if let Some(c) = p.event_occurred.captures(text) {
         return Some(format!("{}/{}", c[2].to_ascii_lowercase(), &c[1]));
     }
-    if let Some(c) = p.webhook.captures(text) {
+    let has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
+    // Cheap literal guards keep the regexes that have no literal prefix off most rows.
+    if let Some(c) = has("ebhook").then(|| p.webhook.captures(text)).flatten() {
         return Some(format!("webhook/{}", &c[1]));
     }
     if let Some(c) = p.sandbox.captures(text).or_else(|| p.sandbox2.captures(text)) {
         return Some(format!("pod/{}/{}", &c[2], &c[1]));
     }
-    if let Some(c) = p.legacy_pod.captures(text) {
+    if let Some(c) = (has("_") && has("(")).then(|| p.legacy_pod.captures(text)).flatten() {
         return Some(with_container(format!("pod/{}/{}", &c[2], &c[1])));
     }
     if let Some(c) = p.kv_other.captures(text) {
         return Some(format!("{}/{}", &c[1], &c[2]));
     }
-    if let Some(c) = p.node_words.captures(text) {
+    if let Some(c) = has("ode ").then(|| p.node_words.captures(text)).flatten() {
         return Some(format!("node/{}", &c[1]));
     }
     if let Some(c) = p.pod_uid.captures(text) {

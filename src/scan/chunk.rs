@@ -156,12 +156,7 @@ pub struct ChunkScan {
 /// Scans whole lines `bytes` (a chunk starts after a `\n` and ends at one, or at the end of the source).
 pub fn scan_chunk(bytes: &[u8], hint: Format) -> ChunkScan {
     let mut s = Scanner::new(hint);
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        s.line(&bytes[start..end]);
-        start = end + 1;
-    }
+    s.feed(bytes);
     s.finish()
 }
 
@@ -209,6 +204,16 @@ impl Scanner {
             ident_cache: usize::MAX,
             format_cache: usize::MAX,
             tail_is_last_record: false,
+        }
+    }
+
+    /// Feeds whole lines (`bytes` starts after a `\n` and ends at one, or at the end of the source).
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            self.line(&bytes[start..end]);
+            start = end + 1;
         }
     }
 

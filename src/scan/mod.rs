@@ -15,7 +15,10 @@ use rayon::prelude::*;
 use row::RawRow;
 use std::io::Read;
 
-/// Chunk size for parallel scanning of mapped files.
+/// Segment size for parallel scanning of mapped files: each segment is scanned by one thread with one
+/// scanner (so repeats within it collapse as they are read); files are the main unit of parallelism.
+pub const SEGMENT: usize = 64 << 20;
+/// Within a segment, pages are released every this many bytes so resident memory stays small.
 pub const CHUNK: usize = 8 << 20;
 /// Read buffer for streams.
 const STREAM_BLOCK: usize = 4 << 20;
@@ -163,14 +166,17 @@ fn scan_mapped(scan: &mut SourceScan, map: &memmap2::Mmap, progress: &Progress) 
         return;
     }
     let hint = hint_of(&sniffed);
-    let ranges = chunk_ranges(bytes, CHUNK);
-    let chunks: Vec<ChunkScan> = ranges
+    let segments = chunk_ranges(bytes, SEGMENT);
+    let chunks: Vec<ChunkScan> = segments
         .par_iter()
         .map(|&(a, b)| {
-            let c = chunk::scan_chunk(&bytes[a..b], hint);
-            release(map, a, b);
-            progress.add((b - a) as u64);
-            c
+            let mut s = Scanner::new(hint);
+            for (x, y) in chunk_ranges(&bytes[a..b], CHUNK) {
+                s.feed(&bytes[a + x..a + y]);
+                release(map, a + x, a + y);
+                progress.add((y - x) as u64);
+            }
+            s.finish()
         })
         .collect();
     scan.absorb(chunks);

@@ -57,46 +57,45 @@ pub fn template_key(rec: &Record<'_>) -> u64 {
     if let Fields::KeyValue(kv) | Fields::Json(kv) = rec.fields {
         // Fields tell events apart (`reason="BackOff"` vs `reason="Pulled"`); their numbers do not.
         hash_masked(kv, &mut h);
-        for key in [
-            &b"pod="[..],
-            b"pods=",
-            b"node=",
-            b"object=",
-            b"containerName=",
-            b"\"pod\":",
-            b"\"node\":",
-        ] {
-            if let Some(v) = value_after(kv, key) {
-                v.hash(&mut h);
-            }
-        }
+        hash_object_values(kv, &mut h);
     }
     h.finish()
 }
 
 /// Hashes the text with every token that holds a digit replaced by `#` (IDs, durations, addresses). Only
-/// the first 160 bytes count: what tells templates apart comes first. One table lookup and one multiply per
-/// byte; no copy.
+/// the first 160 bytes count: what tells templates apart comes first. The masked text is written to a stack
+/// buffer (one store per byte, no dependency chain) and hashed eight bytes at a time.
 fn hash_masked(text: &[u8], h: &mut FxHasher) {
     const MAX: usize = 160;
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut acc: u64 = 0;
-    let mut token: u64 = 0;
+    let text = &text[..text.len().min(MAX)];
+    let mut out = [0u8; MAX + 1];
+    let mut n = 0;
+    let mut token_start = 0;
     let mut digit = false;
-    for &c in &text[..text.len().min(MAX)] {
+    for &c in text {
         match CLASS[c as usize] {
-            WORD => token = (token.rotate_left(5) ^ c as u64).wrapping_mul(K),
+            WORD => {
+                out[n] = c;
+                n += 1;
+            }
             DIGIT => digit = true,
             _ => {
-                let t = if digit { u64::from(b'#') } else { token };
-                acc = (acc.rotate_left(5) ^ t ^ ((c as u64) << 56)).wrapping_mul(K);
-                token = 0;
-                digit = false;
+                if digit {
+                    out[token_start] = b'#';
+                    n = token_start + 1;
+                    digit = false;
+                }
+                out[n] = c;
+                n += 1;
+                token_start = n;
             }
         }
     }
-    let t = if digit { u64::from(b'#') } else { token };
-    h.write_u64((acc.rotate_left(5) ^ t).wrapping_mul(K));
+    if digit {
+        out[token_start] = b'#';
+        n = token_start + 1;
+    }
+    h.write(&out[..n]);
 }
 
 const SEP: u8 = 0;
@@ -121,18 +120,36 @@ static CLASS: [u8; 256] = {
     t
 };
 
-fn value_after<'a>(kv: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    let at = memchr::memmem::find(kv, key)?;
-    if at > 0 && !matches!(kv[at - 1], b' ' | b',' | b'{') {
-        return None;
+/// Hashes the values of the fields that name objects (`pod=`, `pods=`, `node=`, `object=`, `containerName=`,
+/// JSON `"pod":` / `"node":`) as written, digits included: replicas of one Deployment are different pods.
+/// One pass over the `=` and `:` signs of the fields.
+fn hash_object_values(kv: &[u8], h: &mut FxHasher) {
+    const KEYS: [&[u8]; 7] = [
+        b"pod",
+        b"pods",
+        b"node",
+        b"object",
+        b"containerName",
+        b"\"pod\"",
+        b"\"node\"",
+    ];
+    for at in memchr::memchr2_iter(b'=', b':', kv) {
+        let before = &kv[..at];
+        let Some(key) = KEYS.iter().find(|k| before.ends_with(k)) else {
+            continue;
+        };
+        let start = at - key.len();
+        if start > 0 && !matches!(kv[start - 1], b' ' | b',' | b'{') {
+            continue;
+        }
+        let v = &kv[at + 1..];
+        let end = v
+            .iter()
+            .skip(1)
+            .position(|&c| c == b' ' || c == b',' || c == b'"')
+            .map_or(v.len(), |e| e + 2);
+        v[..end.min(v.len())].hash(h);
     }
-    let v = &kv[at + key.len()..];
-    let end = v
-        .iter()
-        .skip(1)
-        .position(|&c| c == b' ' || c == b',' || c == b'"')
-        .map_or(v.len(), |e| e + 2);
-    Some(&v[..end.min(v.len())])
 }
 
 /// The text shown for a record: the decoded message, then its fields (`key=value`, JSON fields other than the
