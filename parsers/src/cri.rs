@@ -7,7 +7,7 @@
 
 use crate::json;
 use crate::record::{Escape, Format, Layers, Record, Severity};
-use crate::time::{self, RawTime, WallTime};
+use crate::time::{self, RawTime};
 
 /// Parses a CRI container log line: `<RFC3339Nano> <stdout|stderr> <P|F>[:<more tags>] <message>`.
 ///
@@ -81,27 +81,7 @@ pub fn parse_timestamped(line: &[u8]) -> Option<Record<'_>> {
 
 /// `YYYY-MM-DD_hh:mm:ss[.fffff]` (svlogd `-tt`).
 fn svlogd_time(b: &[u8]) -> Option<(RawTime, usize)> {
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'_' {
-        return None;
-    }
-    let year = time::digits(b, 4)?;
-    let month = time::digits(&b[5..], 2)?;
-    let day = time::digits(&b[8..], 2)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let (hour, minute, second) = time::hms(&b[11..])?;
-    let (nanos, flen) = time::fraction(&b[19..]);
-    let wall = WallTime {
-        year: year as u16,
-        month: month as u8,
-        day: day as u8,
-        hour,
-        minute,
-        second,
-        nanos,
-    };
-    Some((RawTime::Wall(wall), 19 + flen))
+    time::date_time(b, b'-', b"_").map(|(wall, used)| (RawTime::Wall(wall), used))
 }
 
 /// Parses a Docker `json-file` log line:
@@ -186,6 +166,7 @@ fn strip_escaped(b: &[u8], c: u8) -> Option<&[u8]> {
 mod tests {
     use super::*;
     use crate::etcd;
+    use crate::time::WallTime;
 
     fn instant(t: RawTime) -> i64 {
         match t {

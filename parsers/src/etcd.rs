@@ -6,7 +6,7 @@
 
 use crate::json;
 use crate::record::{Escape, Fields, Format, Layers, Record, Severity};
-use crate::time::{self, RawTime, WallTime};
+use crate::time::{self, RawTime};
 use serde_json::value::RawValue;
 
 /// Parses a capnslog `PrettyFormatter` line:
@@ -227,21 +227,7 @@ fn json_float(b: &[u8]) -> Option<f64> {
 /// logger was built with `log.Lshortfile` / `log.Llongfile` (`provider.go:117: Defaulting …`) the
 /// `file.go:line` goes to `caller` and the message starts after it; otherwise the whole text is the message.
 pub fn parse_golog(line: &[u8]) -> Option<Record<'_>> {
-    if line.len() < 19 || line[4] != b'/' || line[7] != b'/' || line[10] != b' ' {
-        return None;
-    }
-    let year = time::digits(line, 4)?;
-    let month = time::digits(&line[5..], 2)?;
-    let day = time::digits(&line[8..], 2)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let (hour, minute, second) = time::hms(&line[11..])?;
-    let (nanos, flen) = match line.get(19) {
-        Some(b'.') => time::fraction(&line[19..]),
-        _ => (0, 0),
-    };
-    let i = 19 + flen;
+    let (wall, i) = time::date_time(line, b'/', b" ")?;
     let text: &[u8] = match line.get(i) {
         None => &[],
         Some(b' ') => &line[i + 1..],
@@ -249,15 +235,7 @@ pub fn parse_golog(line: &[u8]) -> Option<Record<'_>> {
     };
     let (caller, message) = split_go_file(text);
     Some(Record {
-        time: RawTime::Wall(WallTime {
-            year: year as u16,
-            month: month as u8,
-            day: day as u8,
-            hour,
-            minute,
-            second,
-            nanos,
-        }),
+        time: RawTime::Wall(wall),
         caller,
         message,
         layers: Layers::one(Format::GoLog),
@@ -286,6 +264,7 @@ fn split_go_file(text: &[u8]) -> (Option<&[u8]>, &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::WallTime;
 
     fn instant(t: RawTime) -> i64 {
         match t {

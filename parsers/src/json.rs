@@ -64,7 +64,7 @@ pub enum Scalar<'a> {
 impl<'a> Prefix<'a> {
     /// Starts after `{` when the line (trimmed) is `{ … }`.
     pub fn new(line: &'a [u8]) -> Option<Prefix<'a>> {
-        let t = trim_ascii(line);
+        let t = line.trim_ascii();
         (t.len() >= 2 && t[0] == b'{' && t[t.len() - 1] == b'}').then_some(Prefix { b: t, i: 1 })
     }
 
@@ -145,17 +145,8 @@ pub fn number(raw: &RawValue) -> Option<f64> {
 
 /// Whether `line` looks like a JSON object (first non-blank byte `{`, last `}`), a cheap test before parsing.
 pub fn looks_like_object(line: &[u8]) -> bool {
-    let t = trim_ascii(line);
+    let t = line.trim_ascii();
     t.first() == Some(&b'{') && t.last() == Some(&b'}')
-}
-
-fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(start, |e| e + 1);
-    &b[start..end]
 }
 
 #[cfg(test)]

@@ -134,7 +134,7 @@ fn structured(body: &[u8]) -> Option<(&[u8], Fields<'_>)> {
         Some(b' ') => {}
         Some(_) => return None,
     }
-    let rest = trim(rest);
+    let rest = rest.trim_ascii();
     if rest.is_empty() {
         return Some((msg, Fields::None));
     }
@@ -148,44 +148,18 @@ fn structured(body: &[u8]) -> Option<(&[u8], Fields<'_>)> {
     }
 }
 
-fn trim(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(start, |e| e + 1);
-    &b[start..end]
-}
-
 /// Parses a line of the klog log-file preamble (the only place klog writes a year):
 /// `Log file created at: 2006/01/02 15:04:05` → [`Meta::KlogCreated`] (a [`RawTime::Wall`] with the year),
 /// `Running on machine: host` → [`Meta::KlogMachine`], `Binary: Built with …` and `Log line format: …` →
 /// [`Meta::KlogPreamble`].
 pub fn parse_preamble(line: &[u8]) -> Option<Meta<'_>> {
     if let Some(rest) = line.strip_prefix(b"Log file created at: ") {
-        let b = trim(rest);
-        if b.len() != 19 || b[4] != b'/' || b[7] != b'/' || b[10] != b' ' {
-            return None;
-        }
-        let year = time::digits(b, 4)?;
-        let month = time::digits(&b[5..], 2)?;
-        let day = time::digits(&b[8..], 2)?;
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-            return None;
-        }
-        let (hour, minute, second) = time::hms(&b[11..])?;
-        return Some(Meta::KlogCreated(RawTime::Wall(WallTime {
-            year: year as u16,
-            month: month as u8,
-            day: day as u8,
-            hour,
-            minute,
-            second,
-            nanos: 0,
-        })));
+        let b = rest.trim_ascii();
+        let (wall, used) = time::date_time(b, b'/', b" ")?;
+        return (used == b.len()).then_some(Meta::KlogCreated(RawTime::Wall(wall)));
     }
     if let Some(rest) = line.strip_prefix(b"Running on machine:") {
-        let host = trim(rest);
+        let host = rest.trim_ascii();
         return Some(if host.is_empty() {
             Meta::KlogPreamble
         } else {

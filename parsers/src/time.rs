@@ -142,13 +142,11 @@ pub fn month_abbrev(b: &[u8]) -> Option<u8> {
     })
 }
 
-/// Parses an RFC 3339 / ISO 8601 date-time at the start of `b`:
-/// `YYYY-MM-DD(T| )hh:mm:ss[.f{0,9}][Z|±hh:mm|±hhmm|±hh]`.
-///
-/// With a zone or offset it gives [`RawTime::Instant`]; without one a [`RawTime::Wall`] with the year.
-/// Returns the time and the number of bytes consumed.
-pub fn rfc3339(b: &[u8]) -> Option<(RawTime, usize)> {
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
+/// Parses `YYYY<d>MM<d>DD<t>hh:mm:ss[.f{0,9}]` at the start of `b`, where `<d>` is `date_sep` and `<t>` one of
+/// `time_seps` (RFC 3339 `-` and `T`/space, Go log `/` and space, svlogd `-` and `_`). Years outside 1900-2200
+/// are refused. Returns the wall reading (with its year) and the bytes consumed.
+pub fn date_time(b: &[u8], date_sep: u8, time_seps: &[u8]) -> Option<(WallTime, usize)> {
+    if b.len() < 19 || b[4] != date_sep || b[7] != date_sep || !time_seps.contains(&b[10]) {
         return None;
     }
     let year = digits(b, 4)?;
@@ -162,7 +160,6 @@ pub fn rfc3339(b: &[u8]) -> Option<(RawTime, usize)> {
     }
     let (hour, minute, second) = hms(&b[11..])?;
     let (nanos, flen) = fraction(&b[19..]);
-    let mut i = 19 + flen;
     let wall = WallTime {
         year: year as u16,
         month: month as u8,
@@ -172,6 +169,17 @@ pub fn rfc3339(b: &[u8]) -> Option<(RawTime, usize)> {
         second,
         nanos,
     };
+    Some((wall, 19 + flen))
+}
+
+/// Parses an RFC 3339 / ISO 8601 date-time at the start of `b`:
+/// `YYYY-MM-DD(T| )hh:mm:ss[.f{0,9}][Z|±hh:mm|±hhmm|±hh]`.
+///
+/// With a zone or offset it gives [`RawTime::Instant`]; without one a [`RawTime::Wall`] with the year.
+/// Returns the time and the number of bytes consumed.
+pub fn rfc3339(b: &[u8]) -> Option<(RawTime, usize)> {
+    let (wall, mut i) = date_time(b, b'-', b"T ")?;
+    let year = wall.year;
     let offset_secs: Option<i64> = match b.get(i) {
         Some(b'Z') | Some(b'z') => {
             i += 1;
