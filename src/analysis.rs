@@ -290,6 +290,15 @@ fn decide_boots(scans: &[SourceScan], facts: &mut [Facts]) {
     }
 }
 
+/// `1 line`, `3 lines`.
+fn count_lines(n: u64) -> String {
+    if n == 1 {
+        "1 line".into()
+    } else {
+        format!("{n} lines")
+    }
+}
+
 fn describe_time(s: &SourceScan, f: &Facts) -> String {
     let t = &s.times;
     let zone = || format!("{}", f.clock.zone);
@@ -302,10 +311,14 @@ fn describe_time(s: &SourceScan, f: &Facts) -> String {
     };
     let mut parts = Vec::new();
     if t.instant > 0 {
-        parts.push(format!("{} exact (offset or epoch written)", t.instant));
+        parts.push(format!("exact: offset or epoch written ({})", count_lines(t.instant)));
     }
     if t.wall_dated > 0 {
-        parts.push(format!("{} dated wall clock, {}", t.wall_dated, zone_note(zone())));
+        parts.push(format!(
+            "dated wall clock ({}): {}",
+            count_lines(t.wall_dated),
+            zone_note(zone())
+        ));
     }
     if t.wall_yearless > 0 {
         let year = match &f.clock.year {
@@ -317,31 +330,31 @@ fn describe_time(s: &SourceScan, f: &Facts) -> String {
             n => format!(", {n} Dec→Jan rollover(s)"),
         };
         parts.push(format!(
-            "{} wall clock without year: {year}{roll}, {}",
-            t.wall_yearless,
+            "wall clock without year ({}): {year}{roll}; {}",
+            count_lines(t.wall_yearless),
             zone_note(zone())
         ));
     }
     if t.since_boot > 0 {
         parts.push(match &f.clock.boot {
             Some((b, BootBasis::SameNodeKernelLines)) => format!(
-                "{} since boot: boot {} from kernel lines of the same node",
-                t.since_boot,
+                "time since boot ({}): boot at {} from kernel lines of the same node",
+                count_lines(t.since_boot),
                 crate::model::format_time(*b)
             ),
             Some((b, BootBasis::Mtime)) => format!(
-                "{} since boot: boot ~{} estimated from file mtime (uncertain)",
-                t.since_boot,
+                "time since boot ({}): boot at ~{} estimated from the file mtime (uncertain)",
+                count_lines(t.since_boot),
                 crate::model::format_time(*b)
             ),
             None => format!(
-                "{} since boot: not placed (no boot time: no kernel lines with wall times on this node, no mtime)",
-                t.since_boot
+                "time since boot ({}): not placed (no kernel lines with wall times on this node, no mtime)",
+                count_lines(t.since_boot)
             ),
         });
     }
     if t.none > 0 {
-        parts.push(format!("{} without time", t.none));
+        parts.push(format!("no time ({})", count_lines(t.none)));
     }
     parts.join("; ")
 }

@@ -172,12 +172,12 @@ fn yearless_journald_takes_its_year_from_containerd_of_the_same_node() {
 
     let c = input(&v, "node-1/containerd.log");
     assert_eq!(c["node"], "node-1");
-    assert_eq!(basis(c), "2 exact (offset or epoch written)");
+    assert_eq!(basis(c), "exact: offset or epoch written (2 lines)");
     let k = input(&v, "node-1/kubelet.log");
     assert_eq!(k["format"], "journald-short>klog");
     assert_eq!(
         basis(k),
-        "2 wall clock without year: year 2020 from full-dated sources of the same node, zone UTC (assumed; --tz if the host was not on UTC)"
+        "wall clock without year (2 lines): year 2020 from full-dated sources of the same node; zone UTC (assumed; --tz if the host was not on UTC)"
     );
     assert_eq!(k["first"], "2020-05-06T15:55:50.171114Z");
     assert_eq!(row(&v, "node-1/kubelet.log", 2)["at"], "2020-05-06T15:55:52.969181Z");
@@ -233,7 +233,7 @@ fn yearless_source_without_anchor_uses_year_flag() {
     let i = input(&v, "kubelet.log");
     assert_eq!(
         basis(i),
-        "1 wall clock without year: year 2017 from --year, zone UTC (assumed; --tz if the host was not on UTC)"
+        "wall clock without year (1 line): year 2017 from --year; zone UTC (assumed; --tz if the host was not on UTC)"
     );
     assert_eq!(i["first"], "2017-07-19T18:13:26.969181Z");
     assert_eq!(rows(&v)[0]["at"], "2017-07-19T18:13:26.969181Z");
@@ -289,7 +289,7 @@ fn tz_for_one_node_shifts_only_its_wall_clocks() {
     assert!(basis(input(&berlin, "nodes/node-1/kubelet.log")).contains("zone UTC (assumed"));
     assert_eq!(
         basis(input(&berlin, "nodes/node-2/etcd.log")),
-        "1 exact (offset or epoch written)"
+        "exact: offset or epoch written (1 line)"
     );
     // With the zone, node-2's kubelet comes before its containerd line, as it did on the node.
     let order: Vec<&str> = rows(&berlin)
@@ -328,7 +328,7 @@ fn tz_fixed_offset_for_all_sources() {
     let k = input(&v, "kubelet.log");
     assert_eq!(
         basis(k),
-        "1 wall clock without year: year 2023 from full-dated sources of the bundle, zone +08:00 (--tz)"
+        "wall clock without year (1 line): year 2023 from full-dated sources of the bundle; zone +08:00 (--tz)"
     );
     assert_eq!(row(&v, "kubelet.log", 1)["at"], "2023-08-18T02:47:26.969181Z");
     // The zap ts is exact and is not shifted.
@@ -514,7 +514,7 @@ fn dmesg_is_placed_through_kern_log_boot_stamps_of_the_same_node() {
     // Boot = latest of (10:00:05 - 7005 s, 10:01:03 - 7063.247407 s) = 08:03:20.
     assert_eq!(
         basis(k),
-        "3 since boot: boot 2023-03-13T08:03:20Z from kernel lines of the same node"
+        "time since boot (3 lines): boot at 2023-03-13T08:03:20Z from kernel lines of the same node"
     );
     let oom = row(&v, "node-2/dmesg.txt", 2);
     assert_eq!(oom["at"], "2023-03-13T10:01:03.247407Z");
@@ -534,7 +534,7 @@ fn dmesg_is_placed_through_kern_log_boot_stamps_of_the_same_node() {
     assert_eq!(other["node"], "node-1");
     assert_eq!(
         basis(other),
-        "3 since boot: not placed (no boot time: no kernel lines with wall times on this node, no mtime)"
+        "time since boot (3 lines): not placed (no kernel lines with wall times on this node, no mtime)"
     );
     let unplaced = row(&v, "node-1/dmesg.txt", 2);
     assert!(unplaced["at"].is_null());
@@ -561,7 +561,7 @@ fn dmesg_without_kernel_lines_is_placed_from_mtime_and_marked_uncertain() {
     let (v, _) = run_json(&[s(d)]);
     assert_eq!(
         basis(input(&v, "dmesg.txt")),
-        "2 since boot: boot ~2023-03-13T08:03:20Z estimated from file mtime (uncertain)"
+        "time since boot (2 lines): boot at ~2023-03-13T08:03:20Z estimated from the file mtime (uncertain)"
     );
     let oom = row(&v, "dmesg.txt", 1);
     assert_eq!(oom["at"], "2023-03-13T10:01:03.247407Z");
@@ -595,7 +595,7 @@ fn journal_json_and_export_are_placed_at_realtime_microseconds() {
         j["format"]
     );
     assert_eq!(j["node"], "node-2");
-    assert_eq!(basis(j), "2 exact (offset or epoch written)");
+    assert_eq!(basis(j), "exact: offset or epoch written (2 lines)");
     assert_eq!(j["first"], "2023-03-13T10:05:00.123456Z");
     assert_eq!(j["last"], "2023-03-13T10:06:00.000001Z");
     let kubelet = row(&v, "node-2/journal.json", 1);
@@ -613,7 +613,7 @@ fn journal_json_and_export_are_placed_at_realtime_microseconds() {
 
     let e = input(&v, "node-2/journal.export");
     assert_eq!(e["format"], "journal-export");
-    assert_eq!(basis(e), "1 exact (offset or epoch written)");
+    assert_eq!(basis(e), "exact: offset or epoch written (1 line)");
     let etcd = row(&v, "node-2/journal.export", 1);
     assert_eq!(etcd["at"], "2023-03-13T10:07:00.000002Z");
     assert_eq!(etcd["component"], "etcd");
