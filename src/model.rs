@@ -109,6 +109,10 @@ pub struct TimelineRow {
     pub signal: Option<SignalKind>,
     /// The line had no time of its own and took the previous record's.
     pub time_inherited: bool,
+    /// How `at` was decided: `exact` (offset or epoch written), `wall` (dated wall clock + zone), `wall-year`
+    /// (wall clock whose year was inferred, see the input's `time_basis`), `boot` (kernel time since boot +
+    /// the node's boot time), `none` (could not be placed).
+    pub time_kind: &'static str,
 }
 
 /// A named incident pattern (filled by detectors).

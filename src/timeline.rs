@@ -63,6 +63,7 @@ mod tests {
             source: SourceRef { path: "a".into(), line },
             signal: None,
             time_inherited: false,
+            time_kind: "exact",
         }
     }
     const S: i64 = 1_000_000_000;

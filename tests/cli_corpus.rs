@@ -140,9 +140,13 @@ fn etcd_bundle_merged_order_across_sources() {
     });
     assert!(etcd_slow < first_probe);
     assert_eq!(t[etcd_slow]["at"], "2023-03-13T10:00:58.250000042Z");
+    // How each time was decided: CRI instant, yearless journald wall clock, boot-relative dmesg.
+    assert_eq!(t[etcd_slow]["time_kind"], "exact");
+    assert_eq!(t[first_probe]["time_kind"], "wall-year");
     assert_eq!(t[oom_kern]["at"], "2023-03-13T10:01:03Z");
     assert_eq!(t[oom_dmesg]["at"], "2023-03-13T10:01:03.247407Z");
     assert_eq!(t[oom_dmesg]["approx_s"], 1.0);
+    assert_eq!(t[oom_dmesg]["time_kind"], "boot");
     assert!(oom_kern < oom_dmesg);
     assert!(first_probe < oom_kern);
     // The webhook W/E pairs from the apiserver klog file are there, with their object.

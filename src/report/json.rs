@@ -65,6 +65,7 @@ mod tests {
             },
             signal: None,
             time_inherited: false,
+            time_kind: "exact",
         }
     }
 
