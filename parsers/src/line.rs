@@ -174,7 +174,7 @@ fn parse_hinted(line: &[u8], hint: Format) -> Option<Record<'_>> {
         Format::JournaldShort | Format::Syslog => syslog::parse(line),
         Format::JournaldIso => syslog::parse_rfc3339(line),
         Format::JournaldUnix => journald::parse_unix(line),
-        Format::Logrus => logrus::parse(line),
+        Format::Logrus => logrus::parse(line).or_else(|| logrus::parse_tty(line)),
         Format::LogrusJson => logrus::parse_json(line),
         Format::Capnslog => etcd::parse_capnslog(line),
         Format::ZapJson => etcd::parse_zap(line),
@@ -227,6 +227,9 @@ fn parse_outer<'a>(line: &'a [u8], decoded: &'a mut Vec<u8>) -> Option<Record<'a
         b'I' | b'W' | b'E' | b'F' if line.get(1).is_some_and(u8::is_ascii_digit) => klog::parse(line),
         b'[' | b'<' => kernel::parse_dmesg(line),
         b't' | b'l' if line.starts_with(b"time=") || line.starts_with(b"level=") => logrus::parse(line),
+        b'D' | b'E' | b'F' | b'I' | b'P' | b'T' | b'W' if line.get(4) == Some(&b'[') => {
+            logrus::parse_tty(line).or_else(|| syslog::parse(line))
+        }
         b if b.is_ascii_alphabetic() || b >= 0x80 => syslog::parse(line),
         _ => None,
     }
@@ -240,6 +243,7 @@ fn parse_inner(body: &[u8]) -> Option<Record<'_>> {
             .or_else(|| etcd::parse_zap(body))
             .or_else(|| logrus::parse_json(body)),
         b't' | b'l' => logrus::parse(body),
+        b'D' | b'E' | b'F' | b'I' | b'P' | b'T' | b'W' if body.get(4) == Some(&b'[') => logrus::parse_tty(body),
         b'0'..=b'9' if body.len() > 10 && body[4] == b'-' => etcd::parse_capnslog(body),
         b'0'..=b'9' if body.len() > 10 && body[4] == b'/' => etcd::parse_golog(body),
         _ => None,

@@ -66,6 +66,61 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
     })
 }
 
+/// Parses a logrus line written for a terminal with an absolute time, as containerd, CRI-O and k3s print it in
+/// the foreground: `ERRO[2023-06-02T18:33:07.946865000+08:00] ContainerStatus for "nginx" failed   error="…"`.
+///
+/// - the first four bytes are logrus' level text (`TRAC DEBU INFO WARN ERRO FATA PANI`) and `[` follows;
+/// - `time`: the bracketed time through [`time::rfc3339`] (a `T` or a space between date and time); the
+///   relative form `INFO[0042]` (seconds since the process started) has no instant and gives `None`;
+/// - `message`: after `] `, up to the first run of two spaces that precedes a `key=` (logrus pads the message
+///   to 44 columns and writes ` key=value` after one more space), trailing spaces cut ([`Escape::None`]);
+/// - `fields`: [`Fields::KeyValue`] of the rest, [`Fields::None`] when there is none.
+pub fn parse_tty(line: &[u8]) -> Option<Record<'_>> {
+    if line.get(4) != Some(&b'[') {
+        return None;
+    }
+    let severity = match &line[..4] {
+        b"TRAC" => Severity::Trace,
+        b"DEBU" => Severity::Debug,
+        b"INFO" => Severity::Info,
+        b"WARN" => Severity::Warning,
+        b"ERRO" => Severity::Error,
+        b"FATA" | b"PANI" => Severity::Critical,
+        _ => return None,
+    };
+    let (t, used) = time::rfc3339(&line[5..])?;
+    let body = line[5 + used..].strip_prefix(b"] ")?;
+    let mut split = body.len();
+    let mut from = 0;
+    while let Some(k) = memmem::find(&body[from..], b"  ") {
+        let at = from + k;
+        let after = body[at..].trim_ascii_start();
+        let key_len = after
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+            .count();
+        if key_len > 0 && after.get(key_len) == Some(&b'=') {
+            split = at;
+            break;
+        }
+        from = at + 2;
+    }
+    let fields = body[split..].trim_ascii();
+    Some(Record {
+        time: t,
+        severity,
+        message: body[..split].trim_ascii_end(),
+        escape: Escape::None,
+        fields: if fields.is_empty() {
+            Fields::None
+        } else {
+            Fields::KeyValue(fields)
+        },
+        layers: Layers::one(Format::Logrus),
+        ..Record::default()
+    })
+}
+
 /// Parses a logrus JSON line `{"level":"info","msg":"…","time":"2021-…Z",…}` (keys in any order).
 ///
 /// Requires string `level` and `msg` values and a `time` key; a line with a `ts` key is zap, not logrus, and
@@ -335,5 +390,37 @@ mod tests {
         ] {
             assert_eq!(parse_json(bad), None, "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn tty_with_absolute_time() {
+        // containerd/containerd#8632 (containerd 1.7.1 in the foreground).
+        let line = br#"ERRO[2023-06-02T18:33:07.946865000+08:00] ContainerStatus for "nginx" failed            error="rpc error: code = NotFound desc = an error occurred when try to find container \"nginx\": not found""#;
+        let r = parse_tty(line).unwrap();
+        assert_eq!(r.severity, Severity::Error);
+        assert_eq!(r.message, br#"ContainerStatus for "nginx" failed"#);
+        assert!(matches!(r.time, RawTime::Instant { .. }));
+        match r.fields {
+            Fields::KeyValue(f) => assert!(f.starts_with(b"error=\"rpc error")),
+            other => panic!("{other:?}"),
+        }
+        // intel/cc-oci-runtime#1046 (CRI-O: space between date and time, negative offset).
+        let line = br#"DEBU[2017-07-25 14:26:00.601450409-07:00] setting container's log_path                  ctr.logfile= log_path="/var/log/crio/pods/x.log""#;
+        let r = parse_tty(line).unwrap();
+        assert_eq!(r.severity, Severity::Debug);
+        assert_eq!(r.message, b"setting container's log_path");
+        // k3s-io/k3s#828: a message with `=` in it and no fields.
+        let line = b"DEBU[2019-09-20T23:06:09.705536503-04:00] CREATE /registry/events/default/pi3.15c6552c2e734f01, size=269, lease=3660 => rev=486, err=<nil>";
+        let r = parse_tty(line).unwrap();
+        assert_eq!(r.message, &line[42..]);
+        assert_eq!(r.fields, Fields::None);
+    }
+
+    #[test]
+    fn tty_without_instant_is_not_taken() {
+        // moby/moby#17280: seconds since the daemon started, not a time.
+        assert!(parse_tty(b"ERRO[0043] Handler for POST /containers/create returned error: x ").is_none());
+        assert!(parse_tty(b"INFO: task hhvm:1577 blocked").is_none());
+        assert!(parse_tty(b"Info[2023-06-02T18:33:07Z] x").is_none());
     }
 }
