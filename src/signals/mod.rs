@@ -155,6 +155,7 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("Memory cgroup out of memory", SignalKind::OomKill),
     ("oom-kill:", SignalKind::OomKill),
     ("OOMKilled", SignalKind::OomKill),
+    ("Killed process", SignalKind::OomKill),
     ("OOMKilling", SignalKind::OomKill),
     ("System OOM encountered", SignalKind::OomKill),
     ("TaskOOM", SignalKind::OomKill),
@@ -165,6 +166,7 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("received terminated signal", SignalKind::TerminatedBySignal),
     ("received signal; shutting down", SignalKind::TerminatedBySignal),
     ("apply request took too long", SignalKind::EtcdSlow),
+    ("sync duration of", SignalKind::EtcdSlow),
     ("took too long", SignalKind::EtcdSlow),
     ("failed to send out heartbeat", SignalKind::EtcdSlow),
     ("lost leader", SignalKind::EtcdSlow),
@@ -243,6 +245,7 @@ const ANCHORS: &[&str] = &[
     "oom-kill",
     "ut of memory",
     "OOMKill",
+    "illed process",
     "ystem OOM",
     "TaskOOM",
     "thread_create",
@@ -253,6 +256,7 @@ const ANCHORS: &[&str] = &[
     "terminated signal",
     "ook too long",
     "heartbeat",
+    "ync duration",
     "leader",
     "space exceeded",
     "NOSPACE",
@@ -426,6 +430,19 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "no anchor for {missing:?}");
+    }
+
+    #[test]
+    fn old_oom_and_wal_sync_shapes() {
+        // Azure RHEL 7 doc (formats.md 9.1) and etcd's WAL fsync warning.
+        assert_eq!(
+            classify(b"Killed process 45465 (tail), UID 0, total-vm:7582132kB, anon-rss:7420324kB, file-rss:0kB, shmem-rss:0kB"),
+            Some(SignalKind::OomKill)
+        );
+        assert_eq!(
+            classify(b"wal: sync duration of 1.364934595s, expected less than 1s"),
+            Some(SignalKind::EtcdSlow)
+        );
     }
 
     #[test]
