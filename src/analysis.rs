@@ -254,7 +254,7 @@ fn decide_years(scans: &[SourceScan], facts: &mut [Facts], opts: &Options) {
         let ev = YearEvidence {
             first: s.first_yearless.map(|(_, w)| w),
             last: s.last_yearless.map(|(_, w)| w),
-            rollovers: s.rollovers.len(),
+            rollovers: s.rollovers.iter().map(|r| r.step as i32).sum(),
             preamble: s.preamble,
             mtime: s.meta.mtime.and_then(system_ns),
         };
@@ -327,7 +327,7 @@ fn describe_time(s: &SourceScan, f: &Facts) -> String {
         };
         let roll = match s.rollovers.len() {
             0 => String::new(),
-            n => format!(", {n} Dec→Jan rollover(s)"),
+            n => format!(", {n} year change(s) inside the file"),
         };
         parts.push(format!(
             "wall clock without year ({}): {year}{roll}; {}",

@@ -76,13 +76,16 @@ const CASES: &[Case] = &[
             (4, Some("2021-04-27T20:19:42.878179Z"), "error"),
             (11, Some("2021-01-06T15:04:03.816753Z"), "error"),
             (16, Some("2021-03-26T02:31:00.164951Z"), "warning"),
+            // The pastes are joined into one file and read as one journal: `Jan 07` (line 19) followed by
+            // `Oct 05` (line 20) is a step back over New Year (a reversed journal), so the lines after it are
+            // placed in 2020.
             // Unescaped quotes inside err="…", as pasted.
-            (22, Some("2021-09-15T17:29:35.631091Z"), "error"),
+            (22, Some("2020-09-15T17:29:35.631091Z"), "error"),
             // Pager cut (`>`) inside a quoted value.
-            (25, Some("2021-11-21T08:22:38.045350Z"), "error"),
-            (26, Some("2021-10-29T13:16:48.471488Z"), "error"),
+            (25, Some("2020-11-21T08:22:38.045350Z"), "error"),
+            (26, Some("2020-10-29T13:16:48.471488Z"), "error"),
             // Localized month, no level marker, error word.
-            (37, Some("2021-10-25T16:08:09Z"), "unknown"),
+            (37, Some("2020-10-25T16:08:09Z"), "unknown"),
         ],
     },
     Case {

@@ -112,7 +112,7 @@ fn klog_preamble_year_and_dec_jan_rollover() {
     assert_eq!(i["last"], "2020-01-01T00:00:02.500Z");
     let b = basis(i);
     assert!(b.contains("year 2019 from klog preamble"), "{b}");
-    assert!(b.contains("1 Dec→Jan rollover(s)"), "{b}");
+    assert!(b.contains("1 year change(s) inside the file"), "{b}");
     // Years 2019 then 2020, in line order.
     let got: Vec<(u64, &str)> = rows(&v)
         .iter()
@@ -726,4 +726,71 @@ fn since_until_on_a_multi_file_bundle() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--since: `yesterday` is not a time"));
+}
+
+#[test]
+fn reversed_journal_and_out_of_order_lines_around_new_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // Distinct real kubelet messages (formats.md 4.4, 4.2, 4.5, 4.3) so that no two lines collapse into one row.
+    let msgs = [
+        "kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s",
+        "kubelet.go:1347] \"Image garbage collection failed multiple times in a row\" err=\"failed to garbage collect required amount of images. Wanted to free 2986842521 bytes, but freed 0 bytes\"",
+        "pod_workers.go:1294] \"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"alpine\\\" with CrashLoopBackOff\" pod=\"default/restarting-pod\"",
+        "kubelet_node_status.go:682] Node became not ready: {Type:Ready Status:False Reason:KubeletNotReady Message:PLEG is not healthy}",
+    ];
+    // `journalctl -r`: newest first, across New Year.
+    write(
+        d,
+        "reversed.log",
+        &lines(&[
+            &format!(
+                "Jan 01 00:00:02 node1 kubelet[2129392]: E0101 00:00:02.000000 2129392 {}",
+                msgs[0]
+            ),
+            &format!(
+                "Dec 31 23:59:58 node1 kubelet[2129392]: E1231 23:59:58.000000 2129392 {}",
+                msgs[1]
+            ),
+        ]),
+    );
+    // Lines out of order around midnight in a syslog file.
+    write(
+        d,
+        "ooo.log",
+        &lines(&[
+            &format!(
+                "Dec 31 23:59:58 node2 kubelet: E1231 23:59:58.000000 2129392 {}",
+                msgs[0]
+            ),
+            &format!(
+                "Jan  1 00:00:00 node2 kubelet: E0101 00:00:00.000000 2129392 {}",
+                msgs[1]
+            ),
+            &format!(
+                "Dec 31 23:59:59 node2 kubelet: E1231 23:59:59.000000 2129392 {}",
+                msgs[2]
+            ),
+            &format!(
+                "Jan  1 00:00:01 node2 kubelet: E0101 00:00:01.000000 2129392 {}",
+                msgs[3]
+            ),
+        ]),
+    );
+    no_mtime(d, "reversed.log");
+    no_mtime(d, "ooo.log");
+    let (v, _) = run_json(&["--year", "2023", s(d)]);
+    // --year is the year of the first line; a reversed journal steps back a year over New Year.
+    assert_eq!(row(&v, "reversed.log", 1)["at"], "2023-01-01T00:00:02Z");
+    assert_eq!(row(&v, "reversed.log", 2)["at"], "2022-12-31T23:59:58Z");
+    let ooo: Vec<&str> = (1..=4).map(|l| row(&v, "ooo.log", l)["at"].as_str().unwrap()).collect();
+    assert_eq!(
+        ooo,
+        [
+            "2023-12-31T23:59:58Z",
+            "2024-01-01T00:00:00Z",
+            "2023-12-31T23:59:59Z",
+            "2024-01-01T00:00:01Z"
+        ]
+    );
 }

@@ -150,6 +150,26 @@ impl ZoneRules {
     }
 }
 
+/// A year change inside a yearless file: from `line` on the year moves by `step` (see [`year_step`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct YearStep {
+    /// First line in the new year.
+    pub line: u64,
+    /// +1 or -1.
+    pub step: i8,
+}
+
+/// The year step between two consecutive yearless readings: +1 when the month goes from Oct-Dec back to Jan-Mar
+/// (New Year, even after a gap), -1 when it goes from Jan-Mar forward to Oct-Dec (a reversed journal, or a line
+/// out of order around New Year). Other jumps keep the year: files are not read as spanning more than a year.
+pub fn year_step(prev_month: u8, month: u8) -> i8 {
+    match (prev_month, month) {
+        (10..=12, 1..=3) => 1,
+        (1..=3, 10..=12) => -1,
+        _ => 0,
+    }
+}
+
 /// How a yearless source's year was decided.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum YearBasis {
@@ -188,8 +208,8 @@ pub struct YearEvidence {
     pub first: Option<WallTime>,
     /// Last yearless wall reading.
     pub last: Option<WallTime>,
-    /// Number of Dec→Jan rollovers in the file.
-    pub rollovers: usize,
+    /// Net year change from the first to the last yearless line (sum of the file's year steps).
+    pub rollovers: i32,
     /// klog preamble creation time (has a year).
     pub preamble: Option<WallTime>,
     /// File mtime, ns since epoch.
@@ -249,7 +269,7 @@ pub fn choose_year(
 }
 
 /// The year that puts the source's span closest to the references (within 31 days), if any.
-fn year_from_refs(first: WallTime, last: WallTime, rollovers: usize, refs: &[&Reference]) -> Option<i32> {
+fn year_from_refs(first: WallTime, last: WallTime, rollovers: i32, refs: &[&Reference]) -> Option<i32> {
     if refs.is_empty() {
         return None;
     }
@@ -260,7 +280,10 @@ fn year_from_refs(first: WallTime, last: WallTime, rollovers: usize, refs: &[&Re
     let mut best: Option<(i64, i32)> = None;
     for y in y_lo..=y_hi {
         let a = first.unix_nanos_in(y);
-        let b = last.unix_nanos_in(y + rollovers as i32);
+        let (a, b) = (
+            a.min(last.unix_nanos_in(y + rollovers)),
+            a.max(last.unix_nanos_in(y + rollovers)),
+        );
         let dist = if b < lo {
             lo - b
         } else if a > hi {
@@ -276,12 +299,12 @@ fn year_from_refs(first: WallTime, last: WallTime, rollovers: usize, refs: &[&Re
 }
 
 /// The latest year in which the last record is not after `mtime` (1 day of slack for zones).
-fn year_before(last: WallTime, rollovers: usize, mtime: i64) -> i32 {
+fn year_before(last: WallTime, rollovers: i32, mtime: i64) -> i32 {
     let mut y = year_of(mtime);
     if last.unix_nanos_in(y) > mtime + DAY {
         y -= 1;
     }
-    y - rollovers as i32
+    y - rollovers
 }
 
 /// Calendar year of an instant (UTC).
@@ -304,8 +327,8 @@ pub enum BootBasis {
 pub struct SourceClock {
     /// Year of the first line and how it was chosen (yearless sources only).
     pub year: Option<(i32, YearBasis)>,
-    /// Lines where the month went back from Dec to Jan.
-    pub rollovers: Vec<u64>,
+    /// Year steps inside the file, in line order.
+    pub rollovers: Vec<YearStep>,
     /// Zone of wall readings.
     pub zone: Zone,
     /// Boot instant (ns) for `dmesg` readings.
@@ -324,9 +347,10 @@ pub struct Resolved {
 impl SourceClock {
     /// The year in force at `line`.
     pub fn year_at(&self, line: u64) -> Option<i32> {
-        self.year
-            .as_ref()
-            .map(|(y, _)| y + self.rollovers.partition_point(|&l| l <= line) as i32)
+        self.year.as_ref().map(|(y, _)| {
+            let n = self.rollovers.partition_point(|s| s.line <= line);
+            y + self.rollovers[..n].iter().map(|s| s.step as i32).sum::<i32>()
+        })
     }
 
     /// Resolves a raw time read at `line`.
@@ -481,7 +505,7 @@ mod tests {
         assert_eq!((y, basis), (2023, YearBasis::Mtime));
         let clock = SourceClock {
             year: Some((y, YearBasis::Mtime)),
-            rollovers: vec![500],
+            rollovers: vec![YearStep { line: 500, step: 1 }],
             zone: Zone::Utc,
             boot: None,
         };
@@ -490,6 +514,30 @@ mod tests {
         assert_eq!(before.at, ns(2023, 12, 31, 23));
         assert_eq!(after.at, ns(2024, 1, 1, 1));
         assert!(after.at > before.at);
+    }
+
+    #[test]
+    fn year_steps_around_new_year_both_ways() {
+        assert_eq!(year_step(12, 1), 1);
+        assert_eq!(year_step(11, 2), 1, "a gap over New Year");
+        assert_eq!(year_step(1, 12), -1, "journalctl -r, or a line out of order");
+        assert_eq!(year_step(7, 1), 0, "not a New Year crossing");
+        assert_eq!(year_step(3, 4), 0);
+        assert_eq!(year_step(5, 5), 0);
+        // Out of order around midnight: Dec 31, Jan 1, Dec 31, Jan 1 -> Y, Y+1, Y, Y+1.
+        let steps = vec![
+            YearStep { line: 2, step: 1 },
+            YearStep { line: 3, step: -1 },
+            YearStep { line: 4, step: 1 },
+        ];
+        let c = SourceClock {
+            year: Some((2023, YearBasis::Flag)),
+            rollovers: steps,
+            zone: Zone::Utc,
+            boot: None,
+        };
+        let years: Vec<i32> = (1..=4).map(|l| c.year_at(l).unwrap()).collect();
+        assert_eq!(years, vec![2023, 2024, 2023, 2024]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! become [`RawRow`]s, collapsed by template while the chunk is read.
 
 use super::row::{display_text, push_decoded, template_key, to_text, RawRow, MAX_MESSAGE};
+use crate::normalize::clock::{year_step, YearStep};
 use crate::signals;
 use parsers::line::{self, Scratch};
 use parsers::{Format, Line, Meta, RawTime, Record, Severity, WallTime};
@@ -131,8 +132,8 @@ pub struct ChunkScan {
     pub first_yearless: Option<(u64, WallTime)>,
     /// Last yearless wall reading.
     pub last_yearless: Option<(u64, WallTime)>,
-    /// Lines where a yearless month goes back from Nov/Dec to Jan/Feb.
-    pub rollovers: Vec<u64>,
+    /// Year steps between consecutive yearless readings (Dec→Jan forward, reversed journals backward).
+    pub rollovers: Vec<YearStep>,
     /// klog preamble creation time.
     pub preamble: Option<WallTime>,
     /// klog preamble host.
@@ -348,9 +349,10 @@ impl Scanner {
             RawTime::Wall(w) => {
                 o.times.wall_yearless += 1;
                 if let Some(prev) = self.last_month {
-                    if prev >= 11 && w.month <= 2 {
-                        o.rollovers.push(line);
-                        self.local_rollovers += 1;
+                    let step = year_step(prev, w.month);
+                    if step != 0 {
+                        o.rollovers.push(YearStep { line, step });
+                        self.local_rollovers += step as i32;
                     }
                 }
                 self.last_month = Some(w.month);
@@ -595,7 +597,12 @@ fn order_key(t: RawTime, rollovers: i32) -> OrderKey {
         RawTime::None => (0, 0),
         RawTime::Instant { unix_nanos } => ((unix_nanos as u64) ^ (1 << 63), 0),
         RawTime::Wall(w) => {
-            let era = if w.year != 0 { w.year as u64 } else { rollovers as u64 };
+            // Yearless readings: the net year steps seen so far (offset so that negative steps sort first).
+            let era = if w.year != 0 {
+                w.year as u64
+            } else {
+                (rollovers + 1000) as u64
+            };
             let packed = era << 40
                 | (w.month as u64) << 32
                 | (w.day as u64) << 24

@@ -52,8 +52,8 @@ pub struct SourceScan {
     pub first_yearless: Option<(u64, WallTime)>,
     /// Last yearless wall reading.
     pub last_yearless: Option<(u64, WallTime)>,
-    /// Lines where a yearless month went back from Dec to Jan.
-    pub rollovers: Vec<u64>,
+    /// Year steps inside the file (see [`crate::normalize::clock::YearStep`]).
+    pub rollovers: Vec<crate::normalize::clock::YearStep>,
     /// klog preamble creation time.
     pub preamble: Option<WallTime>,
     /// klog preamble host.
@@ -405,8 +405,10 @@ impl SourceScan {
                 }
             }
             if let (Some((_, prev)), Some((l, w))) = (self.last_yearless, c.first_yearless) {
-                if prev.month >= 11 && w.month <= 2 {
-                    self.rollovers.push(l + offset);
+                let step = crate::normalize::clock::year_step(prev.month, w.month);
+                if step != 0 {
+                    self.rollovers
+                        .push(crate::normalize::clock::YearStep { line: l + offset, step });
                 }
             }
             for (i, r) in c.rows.iter_mut().enumerate() {
@@ -420,7 +422,11 @@ impl SourceScan {
                 section = s;
             }
             self.rows.append(&mut c.rows);
-            self.rollovers.extend(c.rollovers.iter().map(|l| l + offset));
+            self.rollovers
+                .extend(c.rollovers.iter().map(|r| crate::normalize::clock::YearStep {
+                    line: r.line + offset,
+                    ..*r
+                }));
             for mut a in c.boot_anchors {
                 shift(&mut a.at);
                 if self.boot_anchors.len() < 32 {
