@@ -231,23 +231,32 @@ fn component_from_format(s: &SourceScan) -> Option<&'static str> {
 }
 
 fn decide_years(scans: &[SourceScan], facts: &mut [Facts], opts: &Options) {
-    // Full-dated sources (every record has a zone or a year) are the references.
+    // Every source's dated records (a zone, an epoch or a year written) are references, including the dated
+    // lines of a file that also has yearless ones.
     let refs: Vec<Reference> = scans
         .iter()
         .zip(facts.iter())
-        .filter(|(s, _)| s.times.wall_yearless == 0 && s.times.instant + s.times.wall_dated > 0)
-        .filter_map(|(s, f)| {
-            let a = f.clock.resolve(s.first?.line, s.first?.time)?.at;
-            let b = f.clock.resolve(s.last?.line, s.last?.time)?.at;
+        .enumerate()
+        .filter_map(|(i, (s, f))| {
+            let dated = s.extremes.iter().filter(|st| match st.time {
+                RawTime::Instant { .. } => true,
+                RawTime::Wall(w) => w.year != 0,
+                _ => false,
+            });
+            let times: Vec<i64> = dated
+                .filter_map(|st| f.clock.resolve(st.line, st.time))
+                .map(|r| r.at)
+                .collect();
             Some(Reference {
+                source: i,
                 node: f.node.clone(),
-                min: a.min(b),
-                max: a.max(b),
+                min: *times.iter().min()?,
+                max: *times.iter().max()?,
             })
         })
         .collect();
     let now_year = clock::year_of(now_ns());
-    for (s, f) in scans.iter().zip(facts.iter_mut()) {
+    for (i, (s, f)) in scans.iter().zip(facts.iter_mut()).enumerate() {
         if s.times.wall_yearless == 0 {
             continue;
         }
@@ -258,7 +267,7 @@ fn decide_years(scans: &[SourceScan], facts: &mut [Facts], opts: &Options) {
             preamble: s.preamble,
             mtime: s.meta.mtime.and_then(system_ns),
         };
-        let (year, basis) = clock::choose_year(&ev, f.node.as_deref(), &refs, opts.year, now_year);
+        let (year, basis) = clock::choose_year(&ev, i, f.node.as_deref(), &refs, opts.year, now_year);
         // `choose_year` gives the year of the first yearless line; rollovers before that line do not exist.
         f.clock.year = Some((year, basis));
     }

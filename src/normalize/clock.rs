@@ -180,6 +180,8 @@ pub enum YearBasis {
         /// Whether the references were on the same node.
         same_node: bool,
     },
+    /// Dated records of the same file (k3s journals carry zap JSON with full dates beside yearless klog).
+    SameFile,
     /// The file's modification time (the last record is not after it).
     Mtime,
     /// `--year`.
@@ -192,6 +194,7 @@ impl fmt::Display for YearBasis {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
             YearBasis::Preamble => f.write_str("klog preamble"),
+            YearBasis::SameFile => f.write_str("dated lines of the same file"),
             YearBasis::OtherSources { same_node: true } => f.write_str("full-dated sources of the same node"),
             YearBasis::OtherSources { same_node: false } => f.write_str("full-dated sources of the bundle"),
             YearBasis::Mtime => f.write_str("file mtime"),
@@ -216,9 +219,11 @@ pub struct YearEvidence {
     pub mtime: Option<i64>,
 }
 
-/// A time range (ns) of full-dated records, and the node it belongs to.
+/// A time range (ns) of full-dated records, and the source and node it belongs to.
 #[derive(Clone, Debug)]
 pub struct Reference {
+    /// Index of the source the records are in.
+    pub source: usize,
     /// Node of the source, when known.
     pub node: Option<String>,
     /// Earliest instant.
@@ -230,6 +235,7 @@ pub struct Reference {
 /// Decides the year of the first line of a yearless source.
 pub fn choose_year(
     ev: &YearEvidence,
+    source: usize,
     node: Option<&str>,
     refs: &[Reference],
     flag: Option<i32>,
@@ -250,13 +256,22 @@ pub fn choose_year(
         let before = (first.month, first.day) < (p.month, p.day);
         return (p.year as i32 + before as i32, YearBasis::Preamble);
     }
-    let same: Vec<&Reference> = refs
+    let same_file: Vec<&Reference> = refs.iter().filter(|r| r.source == source).collect();
+    let same_node: Vec<&Reference> = refs
         .iter()
         .filter(|r| node.is_some() && r.node.as_deref() == node)
         .collect();
-    for (pool, same_node) in [(same, true), (refs.iter().collect::<Vec<_>>(), false)] {
+    let pools = [
+        (same_file, YearBasis::SameFile),
+        (same_node, YearBasis::OtherSources { same_node: true }),
+        (
+            refs.iter().collect::<Vec<_>>(),
+            YearBasis::OtherSources { same_node: false },
+        ),
+    ];
+    for (pool, basis) in pools {
         if let Some(y) = year_from_refs(first, last, ev.rollovers, &pool) {
-            return (y, YearBasis::OtherSources { same_node });
+            return (y, basis);
         }
     }
     if let Some(m) = ev.mtime {
@@ -446,14 +461,14 @@ mod tests {
             preamble: Some(wall(2019, 3, 13, 15)),
             mtime: Some(ns(2024, 6, 1, 0)),
         };
-        assert_eq!(choose_year(&ev, None, &[], None, 2026), (2019, YearBasis::Preamble));
+        assert_eq!(choose_year(&ev, 0, None, &[], None, 2026), (2019, YearBasis::Preamble));
         // Preamble created Dec 31, first record Jan 1: next year.
         let ev2 = YearEvidence {
             first: Some(wall(0, 1, 1, 0)),
             preamble: Some(wall(2022, 12, 31, 23)),
             ..ev.clone()
         };
-        assert_eq!(choose_year(&ev2, None, &[], None, 2026).0, 2023);
+        assert_eq!(choose_year(&ev2, 0, None, &[], None, 2026).0, 2023);
         // Other sources: a containerd log with full dates in March 2021 on the same node.
         let no_pre = YearEvidence {
             preamble: None,
@@ -461,23 +476,36 @@ mod tests {
         };
         let refs = vec![
             Reference {
+                source: 1,
                 node: Some("n1".into()),
                 min: ns(2021, 3, 13, 10),
                 max: ns(2021, 3, 14, 0),
             },
             Reference {
+                source: 2,
                 node: Some("n2".into()),
                 min: ns(2018, 3, 13, 10),
                 max: ns(2018, 3, 14, 0),
             },
         ];
+        // The file's own dated lines come first (a k3s journal: zap JSON beside yearless klog).
+        let own = [Reference {
+            source: 0,
+            node: None,
+            min: ns(2019, 3, 13, 10),
+            max: ns(2019, 3, 14, 0),
+        }];
         assert_eq!(
-            choose_year(&no_pre, Some("n1"), &refs, None, 2026),
+            choose_year(&no_pre, 0, Some("n1"), &own, None, 2026),
+            (2019, YearBasis::SameFile)
+        );
+        assert_eq!(
+            choose_year(&no_pre, 0, Some("n1"), &refs, None, 2026),
             (2021, YearBasis::OtherSources { same_node: true })
         );
         // Mtime: file written 2024-06-01, March records are from 2024.
         assert_eq!(
-            choose_year(&no_pre, None, &[], Some(1999), 2026),
+            choose_year(&no_pre, 0, None, &[], Some(1999), 2026),
             (2024, YearBasis::Mtime)
         );
         // Mtime in February, records in March: the previous year.
@@ -485,10 +513,13 @@ mod tests {
             mtime: Some(ns(2024, 2, 1, 0)),
             ..no_pre.clone()
         };
-        assert_eq!(choose_year(&feb, None, &[], None, 2026).0, 2023);
+        assert_eq!(choose_year(&feb, 0, None, &[], None, 2026).0, 2023);
         let bare = YearEvidence { mtime: None, ..no_pre };
-        assert_eq!(choose_year(&bare, None, &[], Some(2017), 2026), (2017, YearBasis::Flag));
-        assert_eq!(choose_year(&bare, None, &[], None, 2026), (2026, YearBasis::Assumed));
+        assert_eq!(
+            choose_year(&bare, 0, None, &[], Some(2017), 2026),
+            (2017, YearBasis::Flag)
+        );
+        assert_eq!(choose_year(&bare, 0, None, &[], None, 2026), (2026, YearBasis::Assumed));
     }
 
     #[test]
@@ -501,7 +532,7 @@ mod tests {
             preamble: None,
             mtime: Some(ns(2024, 1, 2, 0)),
         };
-        let (y, basis) = choose_year(&ev, None, &[], None, 2026);
+        let (y, basis) = choose_year(&ev, 0, None, &[], None, 2026);
         assert_eq!((y, basis), (2023, YearBasis::Mtime));
         let clock = SourceClock {
             year: Some((y, YearBasis::Mtime)),
