@@ -102,6 +102,8 @@ pub fn analyze(opts: &Options) -> Result<Analysis, AnalyzeError> {
 
 /// What is decided for a source as a whole.
 struct Facts {
+    /// Why the source's zone is what it is (`zone Europe/Berlin (--tz node-3=…)`).
+    zone_reason: String,
     node: Option<String>,
     component: Option<String>,
     pod: Option<(String, String)>,
@@ -206,11 +208,12 @@ fn identify(s: &SourceScan, known_hosts: &[String], zones: &ZoneRules) -> Facts 
         .or_else(|| pod.as_ref().map(|(_, c)| c.clone()))
         .or_else(|| entities::component_from_file_name(file_name).map(str::to_string))
         .or_else(|| component_from_format(s).map(str::to_string));
-    let (zone, _) = zones.zone_for(node.as_deref(), path);
+    let (zone, zone_reason) = zones.zone_for(node.as_deref(), path);
     Facts {
         node,
         component,
         pod,
+        zone_reason,
         clock: SourceClock {
             year: None,
             rollovers: s.rollovers.clone(),
@@ -310,14 +313,6 @@ fn count_lines(n: u64) -> String {
 
 fn describe_time(s: &SourceScan, f: &Facts) -> String {
     let t = &s.times;
-    let zone = || format!("{}", f.clock.zone);
-    let zone_note = |z: String| {
-        if f.clock.zone == clock::Zone::Utc {
-            format!("zone {z} (assumed; --tz if the host was not on UTC)")
-        } else {
-            format!("zone {z} (--tz)")
-        }
-    };
     let mut parts = Vec::new();
     if t.instant > 0 {
         parts.push(format!("exact: offset or epoch written ({})", count_lines(t.instant)));
@@ -326,7 +321,7 @@ fn describe_time(s: &SourceScan, f: &Facts) -> String {
         parts.push(format!(
             "dated wall clock ({}): {}",
             count_lines(t.wall_dated),
-            zone_note(zone())
+            f.zone_reason
         ));
     }
     if t.wall_yearless > 0 {
@@ -341,7 +336,7 @@ fn describe_time(s: &SourceScan, f: &Facts) -> String {
         parts.push(format!(
             "wall clock without year ({}): {year}{roll}; {}",
             count_lines(t.wall_yearless),
-            zone_note(zone())
+            f.zone_reason
         ));
     }
     if t.since_boot > 0 {

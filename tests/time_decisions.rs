@@ -281,7 +281,7 @@ fn tz_for_one_node_shifts_only_its_wall_clocks() {
         assert_eq!(at(v, "nodes/node-2/etcd.log"), "2023-07-19T16:13:28.457Z");
     }
     let b2 = basis(input(&berlin, "nodes/node-2/kubelet.log"));
-    assert!(b2.contains("zone Europe/Berlin (--tz)"), "{b2}");
+    assert!(b2.contains("zone Europe/Berlin (--tz node-2=…)"), "{b2}");
     assert!(
         b2.contains("year 2023 from full-dated sources of the same node"),
         "{b2}"
@@ -793,4 +793,23 @@ fn reversed_journal_and_out_of_order_lines_around_new_year() {
             "2024-01-01T00:00:01Z"
         ]
     );
+}
+
+#[test]
+fn k3s_journal_takes_the_year_of_its_own_zap_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // k3s#2938 (lowercase month, zap JSON with +0100) and a yearless klog line one second later.
+    write(
+        d,
+        "k3s.log",
+        &lines(&[
+            r#"feb 16 12:45:47 mnode2 k3s[10737]: {"level":"warn","ts":"2021-02-16T12:45:47.948+0100","caller":"etcdserver/util.go:163","msg":"apply request took too long","took":"102.774415ms","expected-duration":"100ms"}"#,
+            "feb 16 12:45:48 mnode2 k3s[10737]: E0216 12:45:48.080925   10737 kubelet.go:2055] \"Skipping pod synchronization\" err=\"PLEG is not healthy: pleg was last seen active 2h33m12.704970756s ago; threshold is 3m0s\"",
+        ]),
+    );
+    let (v, _) = run_json(&[s(d)]);
+    assert_eq!(row(&v, "k3s.log", 1)["at"], "2021-02-16T11:45:47.948Z");
+    assert_eq!(row(&v, "k3s.log", 2)["at"], "2021-02-16T12:45:48.080925Z");
+    assert!(basis(input(&v, "k3s.log")).contains("year 2021 from dated lines of the same file"));
 }

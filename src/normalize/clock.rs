@@ -131,22 +131,30 @@ impl ZoneRules {
         Ok(())
     }
 
-    /// The zone of a source and why.
+    /// The zone of a source and why. Node rules come first, then path rules (a prefix that ends at a `/`
+    /// boundary: `nodes/node-1` does not select `nodes/node-10/…`), then the default.
     pub fn zone_for(&self, node: Option<&str>, path: &str) -> (Zone, String) {
-        for (sel, z) in &self.overrides {
-            if node == Some(sel.as_str()) {
-                return (*z, format!("zone {z} (--tz {sel}=…)"));
-            }
-            if path.starts_with(sel.as_str()) {
-                return (*z, format!("zone {z} (--tz {sel}=… by path)"));
-            }
+        if let Some((sel, z)) = self.overrides.iter().find(|(sel, _)| node == Some(sel.as_str())) {
+            return (*z, format!("zone {z} (--tz {sel}=…)"));
         }
-        let why = if self.default_given {
-            "--tz"
-        } else {
-            "default; set --tz if the host was not on UTC"
+        let under = |sel: &str| {
+            let sel = sel.trim_end_matches('/');
+            path == sel
+                || path
+                    .strip_prefix(sel)
+                    .is_some_and(|rest| rest.starts_with('/') || rest.starts_with("!/"))
         };
-        (self.default, format!("zone {} ({why})", self.default))
+        if let Some((sel, z)) = self.overrides.iter().find(|(sel, _)| under(sel)) {
+            return (*z, format!("zone {z} (--tz {sel}=… by path)"));
+        }
+        if self.default_given {
+            (self.default, format!("zone {} (--tz)", self.default))
+        } else {
+            (
+                self.default,
+                format!("zone {} (assumed; --tz if the host was not on UTC)", self.default),
+            )
+        }
     }
 }
 
@@ -449,6 +457,19 @@ mod tests {
         );
         assert_eq!(r.zone_for(None, "legacy/kubelet.log").0, Zone::Fixed(8 * 3600));
         assert_eq!(r.zone_for(Some("node-1"), "nodes/node-1/kubelet.log").0, Zone::Utc);
+        // Path rules end at a `/`: node-1 does not select node-10; node rules beat earlier path rules.
+        let mut p = ZoneRules::default();
+        p.add("nodes/node-1=+05:00").unwrap();
+        p.add("node-7=-03:00").unwrap();
+        assert_eq!(p.zone_for(None, "nodes/node-1/syslog").0, Zone::Fixed(5 * 3600));
+        assert_eq!(p.zone_for(None, "nodes/node-10/syslog").0, Zone::Utc);
+        assert_eq!(
+            p.zone_for(Some("node-7"), "nodes/node-1/syslog").0,
+            Zone::Fixed(-3 * 3600)
+        );
+        let mut given = ZoneRules::default();
+        given.add("UTC").unwrap();
+        assert_eq!(given.zone_for(None, "x.log").1, "zone UTC (--tz)");
         assert!(r.add("node-4=Nowhere/City").is_err());
     }
 

@@ -10,6 +10,7 @@ use crate::signals;
 use parsers::line::{self, Scratch};
 use parsers::{Format, Line, Meta, RawTime, Record, Severity, WallTime};
 use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
 
 /// Lines longer than this are reported and only their first [`GIANT_PREFIX`] bytes are parsed.
 pub const GIANT_LINE: usize = 1 << 20;
@@ -426,7 +427,11 @@ impl Scanner {
             self.tail_is_last_record = false;
             return;
         }
-        let key = template_key(rec);
+        let mut key = template_key(rec);
+        if let Some(section) = &self.section {
+            // Sections (minikube `==> kube-scheduler <==`) are different components: different rows.
+            key ^= rustc_hash::FxBuildHasher.hash_one(section).rotate_left(17);
+        }
         let (time, inherited) = match rec.time {
             RawTime::None => (self.last_time, true),
             t => (t, false),

@@ -62,8 +62,9 @@ pub fn template_key(rec: &Record<'_>) -> u64 {
     h.finish()
 }
 
-/// Hashes the text with every token that holds a digit replaced by `#` (IDs, durations, addresses). Only
-/// the first 160 bytes count: what tells templates apart comes first. The masked text is written to a stack
+/// Hashes the text with every token that holds a digit replaced by `#` (IDs, durations, addresses), except a
+/// numbered name part (`node-3`, `worker-12`: digits after `-` that follows a plain word), which names an object.
+/// Only the first 160 bytes count: what tells templates apart comes first. The masked text is written to a stack
 /// buffer (one store per byte, no dependency chain) and hashed eight bytes at a time.
 fn hash_masked(text: &[u8], h: &mut FxHasher) {
     const MAX: usize = 160;
@@ -72,26 +73,36 @@ fn hash_masked(text: &[u8], h: &mut FxHasher) {
     let mut n = 0;
     let mut token_start = 0;
     let mut digit = false;
+    // The separator before the current token, and whether the token before it was a plain word.
+    let mut sep_before = 0u8;
+    let mut plain_before = false;
     for &c in text {
         match CLASS[c as usize] {
             WORD => {
                 out[n] = c;
                 n += 1;
             }
-            DIGIT => digit = true,
+            DIGIT => {
+                digit = true;
+                out[n] = c;
+                n += 1;
+            }
             _ => {
-                if digit {
+                let name_part = sep_before == b'-' && plain_before;
+                if digit && !name_part {
                     out[token_start] = b'#';
                     n = token_start + 1;
-                    digit = false;
                 }
+                plain_before = n > token_start && (!digit || name_part);
+                digit = false;
+                sep_before = c;
                 out[n] = c;
                 n += 1;
                 token_start = n;
             }
         }
     }
-    if digit {
+    if digit && !(sep_before == b'-' && plain_before) {
         out[token_start] = b'#';
         n = token_start + 1;
     }
@@ -229,13 +240,34 @@ mod tests {
             b"Error syncing pod cc89ef7c-bc47 (\"alpine-368057524-bgt0m_default(cc89ef7c)\"), skipping",
         ));
         let b = template_key(&rec(
-            b"Error syncing pod 0a1b2c3d-9f9f (\"alpine-111111111-zzz9a_default(0a1b2c3d)\"), skipping",
+            b"Error syncing pod 0a1b2c3d-9f9f (\"alpine-368057524-bgt0m_default(0a1b2c3d)\"), skipping",
         ));
+        // Another pod (its ReplicaSet hash is a numbered name part): another row.
         let c = template_key(&rec(
             b"Error syncing pod 0a1b2c3d-9f9f (\"nginx-111111111-zzz9a_default(0a1b2c3d)\"), skipping",
         ));
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn numbered_names_are_objects_not_numbers() {
+        let k = |m: &'static [u8]| template_key(&rec(m));
+        // Node lifecycle controller lines about three nodes are three rows.
+        assert_ne!(
+            k(b"Node node-1 is NotReady as of 2024-05-14 09:33:57.706574115 +0800 CST m=+9961.472114546. Adding it to the Taint queue."),
+            k(b"Node node-2 is NotReady as of 2024-05-14 09:33:58.706574115 +0800 CST m=+9962.472114546. Adding it to the Taint queue.")
+        );
+        // The same node at another time, with other durations: one row.
+        assert_eq!(
+            k(b"Node node-1 is NotReady as of 2024-05-14 09:33:57.706574115 +0800 CST m=+9961.472114546. Adding it to the Taint queue."),
+            k(b"Node node-1 is NotReady as of 2024-05-14 10:12:01.000000001 +0800 CST m=+12265.000000001. Adding it to the Taint queue.")
+        );
+        // UUID parts after `-` follow a token with digits: still masked.
+        assert_eq!(
+            k(b"pod 0a1b2c3d-1111-2222-3333-444455556666 gone"),
+            k(b"pod 9f9f9f9f-8888-7777-6666-555544443333 gone")
+        );
     }
 
     #[test]
