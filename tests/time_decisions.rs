@@ -813,3 +813,34 @@ fn k3s_journal_takes_the_year_of_its_own_zap_lines() {
     assert_eq!(row(&v, "k3s.log", 2)["at"], "2021-02-16T12:45:48.080925Z");
     assert!(basis(input(&v, "k3s.log")).contains("year 2021 from dated lines of the same file"));
 }
+
+#[test]
+fn cri_partial_chunks_join_per_stream_and_at_end_of_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // A stdout line split in two with a whole stderr klog error between its pieces, then a stream that ends on
+    // a `P` chunk (containerd#4813) holding a klog error.
+    write(
+        d,
+        "0.log",
+        &lines(&[
+            "2023-08-18T10:47:25.000000001Z stdout P first half of a stdout message ",
+            "2023-08-18T10:47:25.000000002Z stderr F E0818 10:47:25.000000       1 prober.go:1] probe failed: connection refused",
+            "2023-08-18T10:47:25.000000003Z stdout F second half: OOMKilled",
+            "2023-08-18T10:47:26.000000000Z stderr P E0818 10:47:26.000000       1 kubelet.go:2055] \"Skipping pod synchronization\" err=\"PLEG is not healthy\"",
+        ]),
+    );
+    let (v, _) = run_json(&[s(d)]);
+    let err = row(&v, "0.log", 2);
+    assert_eq!(err["severity"], "error");
+    assert_eq!(msg(err), "probe failed: connection refused");
+    let joined = row(&v, "0.log", 1);
+    assert_eq!(msg(joined), "first half of a stdout message second half: OOMKilled");
+    assert_eq!(joined["at"], "2023-08-18T10:47:25.000000001Z");
+    let tail = row(&v, "0.log", 4);
+    assert_eq!(tail["severity"], "error");
+    assert!(msg(tail).starts_with("Skipping pod synchronization"), "{}", msg(tail));
+    let i = input(&v, "0.log");
+    assert_eq!(i["levels"]["error"], 2);
+    assert_eq!(i["last"], "2023-08-18T10:47:26Z");
+}

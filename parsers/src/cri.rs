@@ -6,7 +6,7 @@
 //! kept: severity stays [`Severity::Unknown`] until an inner grammar sets it.
 
 use crate::json;
-use crate::record::{Escape, Format, Layers, Record, Severity};
+use crate::record::{Escape, Format, Layers, Record, Severity, Stream};
 use crate::time::{self, RawTime};
 
 /// Parses a CRI container log line: `<RFC3339Nano> <stdout|stderr> <P|F>[:<more tags>] <message>`.
@@ -28,10 +28,11 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
     if rest.len() < 9 || rest[0] != b' ' || rest[7] != b' ' {
         return None;
     }
-    let stream = &rest[1..7];
-    if stream != b"stdout" && stream != b"stderr" {
-        return None;
-    }
+    let stream = match &rest[1..7] {
+        b"stdout" => Stream::Stdout,
+        b"stderr" => Stream::Stderr,
+        _ => return None,
+    };
     let tags = &rest[8..];
     let tag_end = memchr::memchr(b' ', tags).unwrap_or(tags.len());
     let partial = match tags[..tag_end] {
@@ -44,6 +45,7 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
         message: tags.get(tag_end + 1..).unwrap_or_default(),
         layers: Layers::one(Format::Cri),
         partial,
+        stream,
         ..Record::default()
     })
 }

@@ -20,5 +20,5 @@ pub mod sniff;
 pub mod syslog;
 pub mod time;
 
-pub use record::{Escape, Fields, Format, Layers, Line, Meta, Record, Severity};
+pub use record::{Escape, Fields, Format, Layers, Line, Meta, Record, Severity, Stream};
 pub use time::{RawTime, WallTime};

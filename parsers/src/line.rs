@@ -272,6 +272,7 @@ fn merge<'a>(outer: Record<'a>, inner: Record<'a>) -> Record<'a> {
         fields: inner.fields,
         layers,
         partial: outer.partial,
+        stream: outer.stream,
         boot: outer.boot,
     }
 }

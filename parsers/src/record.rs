@@ -201,6 +201,18 @@ impl Layers {
     }
 }
 
+/// The output stream a container log line was written to (CRI).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Stream {
+    /// Not a container log, or not said.
+    #[default]
+    Unknown,
+    /// stdout.
+    Stdout,
+    /// stderr.
+    Stderr,
+}
+
 /// One parsed log line. Every slice borrows from the input line (or the caller's scratch buffer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Record<'a> {
@@ -226,6 +238,8 @@ pub struct Record<'a> {
     pub layers: Layers,
     /// CRI `P` tag or docker json-file chunk without trailing newline: the next line continues this one.
     pub partial: bool,
+    /// Container output stream (CRI): partial chunks join within one stream.
+    pub stream: Stream,
     /// Kernel time since boot in nanoseconds, when a line carries it beside a wall time
     /// (`kernel: [12345.678901] …` under journald or syslog): lets a node's boot time be learned.
     pub boot: Option<u64>,

@@ -176,8 +176,8 @@ pub struct Scanner {
     section: Option<Box<str>>,
     section_seen: bool,
     pending_reboot: Option<u64>,
-    partial: Vec<u8>,
-    partial_start: Option<Stamp>,
+    /// CRI / docker partial chunks waiting for their final piece, per output stream.
+    partial: [Pending; 3],
     host_cache: usize,
     ident_cache: usize,
     format_cache: usize,
@@ -200,8 +200,7 @@ impl Scanner {
             section: None,
             section_seen: false,
             pending_reboot: None,
-            partial: Vec::new(),
-            partial_start: None,
+            partial: Default::default(),
             host_cache: usize::MAX,
             ident_cache: usize::MAX,
             format_cache: usize::MAX,
@@ -259,16 +258,13 @@ impl Scanner {
 
     /// Ends the chunk.
     pub fn finish(mut self) -> ChunkScan {
-        if !self.partial.is_empty() {
-            // A stream that ends on a partial chunk: what was read is the record.
-            let buf = std::mem::take(&mut self.partial);
-            let stamp = self.partial_start.take();
-            let rec = Record {
-                message: &buf,
-                time: stamp.map_or(RawTime::None, |s| s.time),
-                ..Default::default()
-            };
-            self.keep_if_worth(&rec, stamp.map_or(self.line_no, |s| s.line), &buf);
+        // A stream that ends on a partial chunk (containerd#4813): what was read is the record.
+        for i in 0..self.partial.len() {
+            if let Some(start) = self.partial[i].start.take() {
+                let joined = std::mem::take(&mut self.partial[i].buf);
+                let layers = self.partial[i].layers;
+                self.joined(&joined, start, layers);
+            }
         }
         if !self.tail_is_last_record {
             self.out.tail_row = None;
@@ -283,35 +279,24 @@ impl Scanner {
     /// A record read from `raw` (the physical line; empty when the record was parsed elsewhere).
     fn record(&mut self, rec: Record<'_>, raw: &[u8]) {
         let line = self.line_no;
+        let pending = &mut self.partial[rec.stream as usize];
         if rec.partial {
             self.out.counts.records += 1;
-            if self.partial_start.is_none() {
-                self.partial_start = Some(Stamp { line, time: rec.time });
+            if pending.start.is_none() {
+                pending.start = Some(Stamp { line, time: rec.time });
+                pending.layers = rec.layers.outer().map(parsers::Layers::one).unwrap_or_default();
             }
-            if self.partial.len() < MAX_PARTIAL {
-                push_decoded(rec.escape, rec.message, &mut self.partial);
+            if pending.buf.len() < MAX_PARTIAL {
+                push_decoded(rec.escape, rec.message, &mut pending.buf);
             }
             return;
         }
-        if !self.partial.is_empty() {
+        if let Some(start) = pending.start.take() {
             self.out.counts.records += 1;
-            self.out.counts.joined_partials += 1;
-            let mut joined = std::mem::take(&mut self.partial);
+            let mut joined = std::mem::take(&mut pending.buf);
+            let layers = pending.layers;
             push_decoded(rec.escape, rec.message, &mut joined);
-            let start = self.partial_start.take().unwrap_or(Stamp { line, time: rec.time });
-            // Only the envelope's own facts: the final piece alone was parsed as if it were a whole line,
-            // so its level, caller and fields mean nothing; `refine` parses the joined text.
-            let envelope = Record {
-                time: start.time,
-                host: rec.host,
-                pid: rec.pid,
-                message: &joined,
-                layers: rec.layers.outer().map(parsers::Layers::one).unwrap_or_default(),
-                ..Record::default()
-            };
-            let full = line::refine(envelope);
-            self.account(&full, start.line);
-            self.keep_if_worth(&full, start.line, &joined);
+            self.joined(&joined, start, layers);
             return;
         }
         self.out.counts.records += 1;
@@ -320,6 +305,21 @@ impl Scanner {
             self.push_row(reboot_row(reboot_line, rec.time, rec.host, &self.section));
         }
         self.keep_if_worth(&rec, line, raw);
+    }
+
+    /// A record rebuilt from partial chunks. Only the envelope's facts are kept: the final piece alone was parsed
+    /// as if it were a whole line, so its level, caller and fields mean nothing; `refine` parses the joined text.
+    fn joined(&mut self, joined: &[u8], start: Stamp, layers: parsers::Layers) {
+        self.out.counts.joined_partials += 1;
+        let envelope = Record {
+            time: start.time,
+            message: joined,
+            layers,
+            ..Record::default()
+        };
+        let full = line::refine(envelope);
+        self.account(&full, start.line);
+        self.keep_if_worth(&full, start.line, joined);
     }
 
     /// Counts, first/last times, rollovers, tallies.
@@ -547,6 +547,14 @@ impl Scanner {
             self.keep_if_worth(&rec, self.line_no, raw);
         }
     }
+}
+
+/// Partial chunks of one output stream waiting for their final piece.
+#[derive(Default)]
+struct Pending {
+    buf: Vec<u8>,
+    start: Option<Stamp>,
+    layers: parsers::Layers,
 }
 
 /// Where `inner` starts in `outer` when it is a subslice of it (compared by address).
