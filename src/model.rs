@@ -40,6 +40,8 @@ pub struct Input {
     pub parsed: u64,
     /// Lines no grammar accepts (counted, reported in `problems`).
     pub skipped: u64,
+    /// Empty lines (`lines = parsed + skipped + blank`).
+    pub blank: u64,
     /// Earliest record time.
     #[serde(serialize_with = "ser_time")]
     pub first: Option<i64>,

@@ -797,3 +797,42 @@ fn input_folder_is_unchanged_after_runs() {
     let after = snapshot(&d);
     assert_eq!(before, after, "the input folder changed");
 }
+
+#[test]
+fn header_less_lines_at_the_top_are_unparsed_not_dropped() {
+    let tmp = tempfile::tempdir().unwrap();
+    // An indented paste (`kubectl describe node` conditions, k8s#48703-like) followed by a real klog line.
+    let text = "  Ready            False   Mon, 03 Jun 2019 13:54:18 +0000   Sun, 02 Jun 2019 21:39:37 +0000   KubeletNotReady              PLEG is not healthy: pleg was last seen active 16h17m50.791825508s ago; threshold is 3m0s\n\
+                \n\
+                E0603 13:54:18.000000    1450 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s\n";
+    std::fs::write(tmp.path().join("paste.log"), text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--quiet",
+            "--year",
+            "2019",
+            tmp.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let i = &v["inputs"][0];
+    assert_eq!(
+        (
+            i["lines"].as_u64(),
+            i["parsed"].as_u64(),
+            i["skipped"].as_u64(),
+            i["blank"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1), Some(1))
+    );
+    // The unparsed line names a signal (PLEG), so it is still on the timeline.
+    let rows = v["timeline"].as_array().unwrap();
+    assert!(rows
+        .iter()
+        .any(|r| r["source"]["line"] == 1 && r["signal"] == "pleg-unhealthy"));
+}

@@ -52,6 +52,12 @@ fn etcd_bundle_inputs_table() {
     assert_eq!(v["version"], 1);
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
 
+    // Every line is accounted for.
+    for i in v["inputs"].as_array().unwrap() {
+        let n = |k: &str| i[k].as_u64().unwrap();
+        assert_eq!(n("lines"), n("parsed") + n("skipped") + n("blank"), "{}", i["path"]);
+    }
+
     let k = input(&v, "nodes/master-1/kubelet.log");
     assert_eq!(k["format"], "journald-short>klog");
     assert_eq!(k["node"], "master-1");

@@ -182,10 +182,12 @@ pub struct Scanner {
     ident_cache: usize,
     format_cache: usize,
     tail_is_last_record: bool,
+    at_source_start: bool,
 }
 
 impl Scanner {
-    /// A scanner for lines of a source whose sniffed format is `hint`.
+    /// A scanner for lines of a source whose sniffed format is `hint`, starting at the top of the source
+    /// (header-less lines before any record are unparsed lines; see [`Scanner::mid_source`]).
     pub fn new(hint: Format) -> Scanner {
         Scanner {
             out: ChunkScan::default(),
@@ -205,7 +207,15 @@ impl Scanner {
             ident_cache: usize::MAX,
             format_cache: usize::MAX,
             tail_is_last_record: false,
+            at_source_start: true,
         }
+    }
+
+    /// The scanner starts inside a source (a later segment): header-less lines before its first record belong
+    /// to the previous segment's last record.
+    pub fn mid_source(mut self) -> Scanner {
+        self.at_source_start = false;
+        self
     }
 
     /// Feeds whole lines (`bytes` starts after a `\n` and ends at one, or at the end of the source).
@@ -252,6 +262,8 @@ impl Scanner {
     pub fn external_record(&mut self, rec: Record<'_>, lines_spanned: u64) {
         self.line_no += 1;
         self.out.counts.lines += lines_spanned;
+        // The entry's other field lines belong to the record.
+        self.out.counts.continuations += lines_spanned.saturating_sub(1);
         self.record(rec, &[]);
         self.line_no += lines_spanned.saturating_sub(1);
     }
@@ -493,6 +505,11 @@ impl Scanner {
     }
 
     fn continuation(&mut self, text: &[u8]) {
+        if self.out.counts.records == 0 && self.at_source_start {
+            // Nothing before it to continue: a line of its own that no grammar accepts.
+            self.unparsed(text);
+            return;
+        }
         self.out.counts.continuations += 1;
         if self.out.counts.records == 0 {
             // Belongs to the previous chunk's last record.

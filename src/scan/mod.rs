@@ -170,7 +170,11 @@ fn scan_mapped(scan: &mut SourceScan, map: &memmap2::Mmap, progress: &Progress) 
     let chunks: Vec<ChunkScan> = segments
         .par_iter()
         .map(|&(a, b)| {
-            let mut s = Scanner::new(hint);
+            let mut s = if a == 0 {
+                Scanner::new(hint)
+            } else {
+                Scanner::new(hint).mid_source()
+            };
             for (x, y) in chunk_ranges(&bytes[a..b], CHUNK) {
                 s.feed(&bytes[a + x..a + y]);
                 release(map, a + x, a + y);
