@@ -125,7 +125,7 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
     decide_years(&scans, &mut facts, opts);
     decide_boots(&scans, &mut facts);
     for (s, f) in scans.iter().zip(facts.iter_mut()) {
-        f.time_basis = describe_time(s, f);
+        f.time_basis = describe_time(s, f, opts.year);
     }
 
     // Rows move out of the scans: the timeline owns them from here (no copy of the messages).
@@ -312,7 +312,7 @@ fn count_lines(n: u64) -> String {
     }
 }
 
-fn describe_time(s: &SourceScan, f: &Facts) -> String {
+fn describe_time(s: &SourceScan, f: &Facts, opts_year: Option<i32>) -> String {
     let t = &s.times;
     let mut parts = Vec::new();
     if t.instant > 0 {
@@ -327,6 +327,10 @@ fn describe_time(s: &SourceScan, f: &Facts) -> String {
     }
     if t.wall_yearless > 0 {
         let year = match &f.clock.year {
+            Some((y, clock::YearBasis::Mtime)) if opts_year.is_some_and(|g| g != *y) => format!(
+                "year {y} from file mtime (--year {} comes after the mtime; strip the mtime to use it)",
+                opts_year.unwrap_or_default()
+            ),
             Some((y, basis)) => format!("year {y} from {basis}"),
             None => "year unknown".into(),
         };

@@ -79,6 +79,11 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
     for z in &args.tz {
         zones.add(z).map_err(|e| format!("--tz {z}: {e}"))?;
     }
+    if let Some(y) = args.year {
+        if !(1970..=2200).contains(&y) {
+            return Err(format!("--year {y}: a log year is between 1970 and 2200"));
+        }
+    }
     let since = args
         .since
         .as_deref()

@@ -226,6 +226,10 @@ fn usage_errors_exit_2_with_a_message() {
 
     let out = bin().args(["analyze"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+
+    let out = bin().args(["analyze", "--year", "5000", "corpus"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--year 5000: a log year is between 1970 and 2200"));
 }
 
 #[test]
