@@ -10,7 +10,7 @@ use crate::signals;
 use parsers::line::{self, Scratch};
 use parsers::{Format, Line, Meta, RawTime, Record, Severity, WallTime};
 use rustc_hash::FxHashMap;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// Lines longer than this are reported and only their first [`GIANT_PREFIX`] bytes are parsed.
 pub const GIANT_LINE: usize = 1 << 20;
@@ -21,6 +21,8 @@ pub const COLLAPSE_GAP_NS: i64 = 10 * 60 * 1_000_000_000;
 const MAX_SAMPLES: usize = 3;
 const MAX_BOOT_ANCHORS: usize = 16;
 const MAX_PARTIAL: usize = 1 << 20;
+/// Bound of the exact-text cache of template keys (cleared when full).
+const MAX_EXACT_KEYS: usize = 1 << 16;
 
 /// How many lines of each kind a chunk held.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -168,6 +170,7 @@ pub struct Scanner {
     hint: Format,
     scratch: Scratch,
     open: FxHashMap<u64, usize>,
+    exact_keys: FxHashMap<u64, u64>,
     extreme_keys: [Option<(OrderKey, OrderKey)>; 4],
     line_no: u64,
     last_time: RawTime,
@@ -194,6 +197,7 @@ impl Scanner {
             hint,
             scratch: Scratch::default(),
             open: FxHashMap::default(),
+            exact_keys: FxHashMap::default(),
             extreme_keys: [None; 4],
             line_no: 0,
             last_time: RawTime::None,
@@ -439,7 +443,19 @@ impl Scanner {
             self.tail_is_last_record = false;
             return;
         }
-        let mut key = template_key(rec);
+        // Repeats are often byte-identical from the message on: a plain hash of that text finds the template
+        // key computed for the first of them, without masking again.
+        let mut key = match offset_in(rec.message, raw).map(|at| &raw[at..]) {
+            Some(text) if text.len() <= 1024 => {
+                let mut h = rustc_hash::FxHasher::default();
+                (rec.severity, rec.ident, rec.host, rec.caller, text).hash(&mut h);
+                if self.exact_keys.len() >= MAX_EXACT_KEYS {
+                    self.exact_keys.clear();
+                }
+                *self.exact_keys.entry(h.finish()).or_insert_with(|| template_key(rec))
+            }
+            _ => template_key(rec),
+        };
         if let Some(section) = &self.section {
             // Sections (minikube `==> kube-scheduler <==`) are different components: different rows.
             key ^= rustc_hash::FxBuildHasher.hash_one(section).rotate_left(17);

@@ -55,8 +55,14 @@ pub fn template_key(rec: &Record<'_>) -> u64 {
     }
     hash_masked(rec.message, &mut h);
     if let Fields::KeyValue(kv) | Fields::Json(kv) = rec.fields {
-        // Fields tell events apart (`reason="BackOff"` vs `reason="Pulled"`); their numbers do not.
-        hash_masked(kv, &mut h);
+        // Fields tell events apart (`reason="BackOff"` vs `reason="Pulled"`); their numbers do not. A JSON
+        // line's fields are the whole object: only what follows the message counts (the time before it would
+        // shift the window).
+        let msg_end = {
+            let (m, k) = (rec.message.as_ptr() as usize, kv.as_ptr() as usize);
+            (m >= k && m + rec.message.len() <= k + kv.len()).then(|| m - k + rec.message.len())
+        };
+        hash_masked(&kv[msg_end.unwrap_or(0)..], &mut h);
         hash_object_values(kv, &mut h);
     }
     h.finish()
@@ -64,11 +70,10 @@ pub fn template_key(rec: &Record<'_>) -> u64 {
 
 /// Hashes the text with every token that holds a digit replaced by `#` (IDs, durations, addresses), except a
 /// numbered name part (`node-3`, `worker-12`: digits after `-` that follows a plain word), which names an object.
-/// Only the first 160 bytes count: what tells templates apart comes first. The masked text is written to a stack
+/// Only the first 160 bytes of masked text count: what tells templates apart comes first. The masked text is written to a stack
 /// buffer (one store per byte, no dependency chain) and hashed eight bytes at a time.
 fn hash_masked(text: &[u8], h: &mut FxHasher) {
     const MAX: usize = 160;
-    let text = &text[..text.len().min(MAX)];
     let mut out = [0u8; MAX + 1];
     let mut n = 0;
     let mut token_start = 0;
@@ -77,6 +82,10 @@ fn hash_masked(text: &[u8], h: &mut FxHasher) {
     let mut sep_before = 0u8;
     let mut plain_before = false;
     for &c in text {
+        // The window is 160 bytes of masked text, so numbers of other widths do not shift it.
+        if n >= MAX {
+            break;
+        }
         match CLASS[c as usize] {
             WORD => {
                 out[n] = c;
@@ -246,6 +255,18 @@ mod tests {
         let c = template_key(&rec(
             b"Error syncing pod 0a1b2c3d-9f9f (\"nginx-111111111-zzz9a_default(0a1b2c3d)\"), skipping",
         ));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn json_fields_count_from_the_message_on() {
+        // etcd client lines in kube-apiserver logs (rancher#42505 shape): the ts fraction width varies (trimmed
+        // zeros); the error after the message tells the rows apart.
+        let key = |line: &'static [u8]| template_key(&parsers::etcd::parse_zap(line).unwrap());
+        let a = key(br#"{"level":"warn","ts":"2023-11-07T09:24:31.62003Z","logger":"etcd-client","caller":"v3/retry_interceptor.go:62","msg":"retrying of unary invoker failed","target":"etcd-endpoints://0xc001d49e00/127.0.0.1:2379","attempt":0,"error":"rpc error: code = DeadlineExceeded desc = context deadline exceeded"}"#);
+        let b = key(br#"{"level":"warn","ts":"2023-11-07T09:24:35.135102Z","logger":"etcd-client","caller":"v3/retry_interceptor.go:62","msg":"retrying of unary invoker failed","target":"etcd-endpoints://0xc001d49e00/127.0.0.1:2379","attempt":0,"error":"rpc error: code = DeadlineExceeded desc = context deadline exceeded"}"#);
+        let c = key(br#"{"level":"warn","ts":"2023-11-07T09:24:35.135102Z","logger":"etcd-client","caller":"v3/retry_interceptor.go:62","msg":"retrying of unary invoker failed","target":"etcd-endpoints://0xc001d49e00/127.0.0.1:2379","attempt":0,"error":"rpc error: code = Unavailable desc = etcdserver: leader changed"}"#);
         assert_eq!(a, b);
         assert_ne!(a, c);
     }
