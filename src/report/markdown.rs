@@ -13,10 +13,10 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# postmortem report\n")?;
     writeln!(
         out,
-        "{} sources ({} skipped), {} MiB, {} lines: {} parsed, {} not recognised. Timeline: {} rows ({} occurrences).\n",
+        "{} sources ({} skipped), {}, {} lines: {} parsed, {} not recognised. Timeline: {} rows ({} occurrences).\n",
         t.sources,
         t.skipped_sources,
-        t.bytes / (1 << 20),
+        human_bytes(t.bytes),
         t.lines,
         t.parsed,
         t.skipped_lines,
@@ -55,6 +55,21 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         timeline_row(r, out)?;
     }
     Ok(())
+}
+
+/// `812 B`, `37.2 KiB`, `1.0 GiB`.
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
 }
 
 fn inputs(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
@@ -119,4 +134,15 @@ fn timeline_row(r: &TimelineRow, out: &mut dyn Write) -> io::Result<()> {
         cell(&r.source.path),
         r.source.line
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_like_sizes() {
+        assert_eq!(super::human_bytes(812), "812 B");
+        assert_eq!(super::human_bytes(38_093), "37.2 KiB");
+        assert_eq!(super::human_bytes(1_073_673_449), "1023.9 MiB");
+        assert_eq!(super::human_bytes(1_181_116_006), "1.1 GiB");
+    }
 }
