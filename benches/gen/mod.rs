@@ -368,16 +368,23 @@ impl Put for Vec<u8> {
     }
 }
 
-fn new_uuid(r: &mut Rng) -> String {
-    let mut v = Vec::with_capacity(36);
-    v.uuid(r.next());
+/// What `write` puts into an empty buffer of `cap` bytes, as a string.
+fn new_string(cap: usize, write: impl FnOnce(&mut Vec<u8>)) -> String {
+    let mut v = Vec::with_capacity(cap);
+    write(&mut v);
     String::from_utf8(v).unwrap()
 }
 
+fn new_uuid(r: &mut Rng) -> String {
+    new_string(36, |v| {
+        v.uuid(r.next());
+    })
+}
+
 fn new_hex(r: &mut Rng, n: usize) -> String {
-    let mut v = Vec::with_capacity(n);
-    v.hex(r, n);
-    String::from_utf8(v).unwrap()
+    new_string(n, |v| {
+        v.hex(r, n);
+    })
 }
 
 /// Deployment `pod-template-hash`: rand.SafeEncodeString of the decimal FNV-32 hash (`7c46694b8f`, `d484d57fc`).
@@ -390,9 +397,17 @@ fn pod_template_hash(r: &mut Rng) -> String {
 }
 
 fn new_alnum(r: &mut Rng, n: usize) -> String {
-    let mut v = Vec::with_capacity(n);
-    v.alnum(r, n);
-    String::from_utf8(v).unwrap()
+    new_string(n, |v| {
+        v.alnum(r, n);
+    })
+}
+
+/// `<big><big_unit>`, then `<small><small_unit>` unless `small` is 0 (`7m5s`, `3h`).
+fn two_units(out: &mut Vec<u8>, big: u64, big_unit: u8, small: u64, small_unit: u8) {
+    out.u(big).c(big_unit);
+    if small != 0 {
+        out.u(small).c(small_unit);
+    }
 }
 
 /// `kubectl` HumanDuration (apimachinery `pkg/util/duration`), for ages < 8 days.
@@ -403,10 +418,7 @@ fn human_age(out: &mut Vec<u8>, secs: u64) {
     }
     let minutes = secs / 60;
     if minutes < 10 {
-        out.u(minutes).c(b'm');
-        if secs % 60 != 0 {
-            out.u(secs % 60).c(b's');
-        }
+        two_units(out, minutes, b'm', secs % 60, b's');
         return;
     }
     if minutes < 180 {
@@ -415,17 +427,11 @@ fn human_age(out: &mut Vec<u8>, secs: u64) {
     }
     let hours = secs / 3600;
     if hours < 8 {
-        out.u(hours).c(b'h');
-        if minutes % 60 != 0 {
-            out.u(minutes % 60).c(b'm');
-        }
+        two_units(out, hours, b'h', minutes % 60, b'm');
     } else if hours < 48 {
         out.u(hours).c(b'h');
     } else {
-        out.u(hours / 24).c(b'd');
-        if hours % 24 != 0 {
-            out.u(hours % 24).c(b'h');
-        }
+        two_units(out, hours / 24, b'd', hours % 24, b'h');
     }
 }
 
@@ -1236,38 +1242,24 @@ fn klog(b: &mut Vec<u8>, sev: u8, t: u64, pid: u64, file: &str) {
     b.u(pid).c(b' ').s(file).s("] ");
 }
 
+/// The part of a journald prefix after the time: ` host ident[pid]: `
+#[inline]
+fn journal_ident(b: &mut Vec<u8>, host: &str, ident: &str, pid: u64) {
+    b.c(b' ').s(host).c(b' ').s(ident).c(b'[').u(pid).s("]: ");
+}
+
 /// journald short-precise prefix: `Nov 07 09:41:27.318204 host ident[pid]: `
 #[inline]
 fn journal_precise(b: &mut Vec<u8>, t: u64, host: &str, ident: &str, pid: u64) {
-    b.s(MON)
-        .c(b' ')
-        .s(DD)
-        .c(b' ')
-        .hmsu(t)
-        .c(b' ')
-        .s(host)
-        .c(b' ')
-        .s(ident)
-        .c(b'[')
-        .u(pid)
-        .s("]: ");
+    b.s(MON).c(b' ').s(DD).c(b' ').hmsu(t);
+    journal_ident(b, host, ident, pid);
 }
 
 /// journald short prefix: `Nov 07 09:41:27 host ident[pid]: `
 #[inline]
 fn journal_short(b: &mut Vec<u8>, t: u64, host: &str, ident: &str, pid: u64) {
-    b.s(MON)
-        .c(b' ')
-        .s(DD)
-        .c(b' ')
-        .hms(t)
-        .c(b' ')
-        .s(host)
-        .c(b' ')
-        .s(ident)
-        .c(b'[')
-        .u(pid)
-        .s("]: ");
+    b.s(MON).c(b' ').s(DD).c(b' ').hms(t);
+    journal_ident(b, host, ident, pid);
 }
 
 fn sel<T: Copy>(era: Era, v: [T; 4]) -> T {
@@ -1332,7 +1324,7 @@ fn probe_output(b: &mut Vec<u8>, r: &mut Rng, p: &Pod, cs: &CtrSpec, q: &str, es
             b.s("HTTP probe failed with statuscode: ")
                 .s(if r.chance(700) { "503" } else { "500" });
         }
-        1 | 2 => {
+        n => {
             b.s("Get ")
                 .s(q)
                 .s("http://")
@@ -1341,22 +1333,15 @@ fn probe_output(b: &mut Vec<u8>, r: &mut Rng, p: &Pod, cs: &CtrSpec, q: &str, es
                 .u(cs.port as u64)
                 .s(cs.path)
                 .s(q);
-            b.s(": context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
-        }
-        _ => {
-            b.s("Get ")
-                .s(q)
-                .s("http://")
-                .s(&p.ip)
-                .c(b':')
-                .u(cs.port as u64)
-                .s(cs.path)
-                .s(q);
-            b.s(": dial tcp ")
-                .s(&p.ip)
-                .c(b':')
-                .u(cs.port as u64)
-                .s(": connect: connection refused");
+            if n < 3 {
+                b.s(": context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
+            } else {
+                b.s(": dial tcp ")
+                    .s(&p.ip)
+                    .c(b':')
+                    .u(cs.port as u64)
+                    .s(": connect: connection refused");
+            }
         }
     }
 }
@@ -1435,10 +1420,8 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
     } else {
         (p, cs)
     };
-    let h = |b: &mut Vec<u8>, sev: u8, file: &str| {
-        journal_precise(b, t, &n.name, "kubelet", n.kpid);
-        klog(b, sev, kt, n.kpid, file);
-    };
+    let h = |b: &mut Vec<u8>, sev: u8, file: &str| kubelet_head(b, n, t, kt, sev, file);
+    let hs = |b: &mut Vec<u8>, sev: u8, files: [&str; 4]| h(b, sev, sel(era, files));
     let x = r.below(1000);
     match x {
         // PLEG events
@@ -1461,30 +1444,10 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                     .s(data)
                     .s("\"}");
             } else {
-                h(
-                    b,
-                    b'I',
-                    sel(era, ["", "kubelet.go:2092", "kubelet.go:2414", "kubelet.go:2454"]),
-                );
+                hs(b, b'I', ["", "kubelet.go:2092", "kubelet.go:2414", "kubelet.go:2454"]);
                 b.s("\"SyncLoop (PLEG): event for pod\" pod=\"");
                 kobj(b, p);
-                if era >= Era::V128 {
-                    b.s("\" event={\"ID\":\"")
-                        .s(&p.uid)
-                        .s("\",\"Type\":\"")
-                        .s(typ)
-                        .s("\",\"Data\":\"")
-                        .s(data)
-                        .s("\"}");
-                } else {
-                    b.s("\" event=&{ID:")
-                        .s(&p.uid)
-                        .s(" Type:")
-                        .s(typ)
-                        .s(" Data:")
-                        .s(data)
-                        .c(b'}');
-                }
+                pleg_event(b, era, p, typ, data);
             }
         }
         // SyncLoop ADD/UPDATE/DELETE/REMOVE
@@ -1496,11 +1459,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 podfmt(b, p);
                 b.c(b'"');
             } else {
-                h(
-                    b,
-                    b'I',
-                    sel(era, ["", "kubelet.go:2014", "kubelet.go:2336", "kubelet.go:2376"]),
-                );
+                hs(b, b'I', ["", "kubelet.go:2014", "kubelet.go:2336", "kubelet.go:2376"]);
                 b.s("\"SyncLoop ").s(op).s("\" source=\"api\" ");
                 pods_kv(b, era, &[p]);
             }
@@ -1514,11 +1473,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 ("liveness", "unhealthy"),
                 ("startup", "started"),
             ]);
-            h(
-                b,
-                b'I',
-                sel(era, ["", "kubelet.go:2108", "kubelet.go:2432", "kubelet.go:2472"]),
-            );
+            hs(b, b'I', ["", "kubelet.go:2108", "kubelet.go:2432", "kubelet.go:2472"]);
             b.s("\"SyncLoop (probe)\" probe=\"")
                 .s(probe)
                 .s("\" status=\"")
@@ -1543,11 +1498,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 b.c(b':').s(pcs.name).s("\" failed (failure): ");
                 probe_output(b, r, pp, pcs, "\"", false);
             } else {
-                h(
-                    b,
-                    b'I',
-                    sel(era, ["", "prober.go:121", "prober.go:107", "prober.go:107"]),
-                );
+                hs(b, b'I', ["", "prober.go:121", "prober.go:107", "prober.go:107"]);
                 b.s("\"Probe failed\" probeType=\"").s(pt).s("\" pod=\"");
                 kobj(b, pp);
                 b.c(b'"');
@@ -1585,18 +1536,15 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             };
             if step == 4 {
                 // printf in every era
-                h(
+                hs(
                     b,
                     b'I',
-                    sel(
-                        era,
-                        [
-                            "operation_generator.go:797",
-                            "operation_generator.go:910",
-                            "operation_generator.go:878",
-                            "operation_generator.go:878",
-                        ],
-                    ),
+                    [
+                        "operation_generator.go:797",
+                        "operation_generator.go:910",
+                        "operation_generator.go:878",
+                        "operation_generator.go:878",
+                    ],
                 );
                 b.s("UnmountVolume.TearDown succeeded for volume \"")
                     .s(plugin)
@@ -1730,18 +1678,15 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                     .s(cond)
                     .s("\\\"}]}}\"");
             } else {
-                h(
+                hs(
                     b,
                     b'I',
-                    sel(
-                        era,
-                        [
-                            "",
-                            "status_manager.go:682",
-                            "status_manager.go:874",
-                            "status_manager.go:874",
-                        ],
-                    ),
+                    [
+                        "",
+                        "status_manager.go:682",
+                        "status_manager.go:874",
+                        "status_manager.go:874",
+                    ],
                 );
                 b.s("\"Patch status for pod\" pod=\"");
                 kobj(b, p);
@@ -1764,11 +1709,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 h(b, b'I', "request.go:655");
                 b.s("Throttling request took ").dur(wait).s(", request: ");
             } else {
-                h(
-                    b,
-                    b'I',
-                    sel(era, ["", "request.go:665", "request.go:696", "request.go:697"]),
-                );
+                hs(b, b'I', ["", "request.go:665", "request.go:696", "request.go:697"]);
                 b.s("Waited for ")
                     .dur(wait)
                     .s(" due to client-side throttling, not priority and fairness, request: ");
@@ -1810,16 +1751,8 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 _ => ("Warning", "Unhealthy"),
             };
             let (p, cs) = if reason == "Unhealthy" { (pp, pcs) } else { (p, cs) };
-            h(
-                b,
-                b'I',
-                sel(era, ["event.go:291", "event.go:294", "event.go:307", "event.go:307"]),
-            );
-            b.s("\"Event occurred\" object=\"");
-            kobj(b, p);
-            if era >= Era::V127 {
-                b.s("\" fieldPath=\"spec.containers{").s(cs.name).c(b'}');
-            }
+            hs(b, b'I', EVENT_GO);
+            pod_event(b, p, (era >= Era::V127).then_some(cs.name));
             b.s("\" kind=\"Pod\" apiVersion=\"v1\" type=\"")
                 .s(typ)
                 .s("\" reason=\"")
@@ -1869,18 +1802,15 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                     .u(grace)
                     .s(" second grace period");
             } else {
-                h(
+                hs(
                     b,
                     b'I',
-                    sel(
-                        era,
-                        [
-                            "",
-                            "kuberuntime_container.go:720",
-                            "kuberuntime_container.go:742",
-                            "kuberuntime_container.go:745",
-                        ],
-                    ),
+                    [
+                        "",
+                        "kuberuntime_container.go:720",
+                        "kuberuntime_container.go:742",
+                        "kuberuntime_container.go:745",
+                    ],
                 );
                 b.s("\"Killing container with a grace period\" pod=\"");
                 kobj(b, p);
@@ -1901,7 +1831,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
                 h(b, b'I', "topology_manager.go:219");
                 b.s("[topologymanager] RemoveContainer - Container ID: ").s(cid);
             } else {
-                h(b, b'I', sel(era, ["", "scope.go:110", "scope.go:117", "scope.go:117"]));
+                hs(b, b'I', ["", "scope.go:110", "scope.go:117", "scope.go:117"]);
                 b.s("\"RemoveContainer\" containerID=\"").s(cid).c(b'"');
             }
         }
@@ -1983,11 +1913,7 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
         }
         // ---- warnings and errors (≈5.5 %) ----
         945..=958 => {
-            h(
-                b,
-                b'E',
-                sel(era, ["dns.go:136", "dns.go:157", "dns.go:153", "dns.go:153"]),
-            );
+            hs(b, b'E', ["dns.go:136", "dns.go:157", "dns.go:153", "dns.go:153"]);
             if era == Era::V120 {
                 b.s("Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: 10.0.0.2 1.1.1.1 8.8.8.8");
             } else {
@@ -1996,18 +1922,15 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
         }
         959..=970 => kubelet_trouble(c, n, t, kt, b, r),
         971..=976 => {
-            h(
+            hs(
                 b,
                 b'E',
-                sel(
-                    era,
-                    [
-                        "remote_runtime.go:332",
-                        "remote_runtime.go:597",
-                        "remote_runtime.go:415",
-                        "remote_runtime.go:432",
-                    ],
-                ),
+                [
+                    "remote_runtime.go:332",
+                    "remote_runtime.go:597",
+                    "remote_runtime.go:415",
+                    "remote_runtime.go:432",
+                ],
             );
             if era == Era::V120 {
                 b.s("ContainerStatus \"")
@@ -2021,18 +1944,15 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             }
         }
         977..=981 => {
-            h(
+            hs(
                 b,
                 b'E',
-                sel(
-                    era,
-                    [
-                        "kubelet_volumes.go:154",
-                        "kubelet_volumes.go:245",
-                        "kubelet_volumes.go:245",
-                        "kubelet_volumes.go:245",
-                    ],
-                ),
+                [
+                    "kubelet_volumes.go:154",
+                    "kubelet_volumes.go:245",
+                    "kubelet_volumes.go:245",
+                    "kubelet_volumes.go:245",
+                ],
             );
             if era == Era::V120 {
                 b.s("orphaned pod \"")
@@ -2048,18 +1968,15 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             }
         }
         982..=987 => {
-            h(
+            hs(
                 b,
                 b'W',
-                sel(
-                    era,
-                    [
-                        "reflector.go:436",
-                        "reflector.go:442",
-                        "reflector.go:458",
-                        "reflector.go:535",
-                    ],
-                ),
+                [
+                    "reflector.go:436",
+                    "reflector.go:442",
+                    "reflector.go:458",
+                    "reflector.go:535",
+                ],
             );
             let (kind, name) = if r.chance(500) {
                 ("*v1.ConfigMap", "kube-root-ca.crt")
@@ -2107,27 +2024,20 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
             };
         }
         995..=996 if n.rt == Runtime::Containerd => {
-            h(
-                b,
-                b'E',
-                sel(era, ["", "", "remote_runtime.go:193", "remote_runtime.go:193"]),
-            );
+            hs(b, b'E', ["", "", "remote_runtime.go:193", "remote_runtime.go:193"]);
             b.s("\"RunPodSandbox from runtime service failed\" err=\"rpc error: code = Unknown desc = failed to setup network for sandbox \\\"").s(&p.sandbox);
             b.s("\\\": plugin type=\\\"calico\\\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized\"");
         }
         _ => {
-            h(
+            hs(
                 b,
                 b'E',
-                sel(
-                    era,
-                    [
-                        "controller.go:187",
-                        "controller.go:193",
-                        "controller.go:193",
-                        "controller.go:193",
-                    ],
-                ),
+                [
+                    "controller.go:187",
+                    "controller.go:193",
+                    "controller.go:193",
+                    "controller.go:193",
+                ],
             );
             let url = |b: &mut Vec<u8>, q: &str| {
                 b.s("Put ")
@@ -2154,6 +2064,45 @@ fn kubelet_line(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut
 }
 
 /// The node's chronically failing pod: CrashLoopBackOff or ImagePullBackOff.
+/// The journald short-precise prefix and klog header of one kubelet line.
+fn kubelet_head(b: &mut Vec<u8>, n: &Node, t: u64, kt: u64, sev: u8, file: &str) {
+    journal_precise(b, t, &n.name, "kubelet", n.kpid);
+    klog(b, sev, kt, n.kpid, file);
+}
+
+/// Where the kubelet's `Event occurred` lines come from, by era.
+const EVENT_GO: [&str; 4] = ["event.go:291", "event.go:294", "event.go:307", "event.go:307"];
+
+/// `"Event occurred" object="ns/name`, with the container's `fieldPath` when there is one.
+fn pod_event(b: &mut Vec<u8>, p: &Pod, container: Option<&str>) {
+    b.s("\"Event occurred\" object=\"");
+    kobj(b, p);
+    if let Some(name) = container {
+        b.s("\" fieldPath=\"spec.containers{").s(name).c(b'}');
+    }
+}
+
+/// `" event=` and a PLEG event: JSON from 1.28, `%+v` before.
+fn pleg_event(b: &mut Vec<u8>, era: Era, p: &Pod, typ: &str, data: &str) {
+    if era >= Era::V128 {
+        b.s("\" event={\"ID\":\"")
+            .s(&p.uid)
+            .s("\",\"Type\":\"")
+            .s(typ)
+            .s("\",\"Data\":\"")
+            .s(data)
+            .s("\"}");
+    } else {
+        b.s("\" event=&{ID:")
+            .s(&p.uid)
+            .s(" Type:")
+            .s(typ)
+            .s(" Data:")
+            .s(data)
+            .c(b'}');
+    }
+}
+
 fn kubelet_trouble(c: &Cluster, n: &Node, t: u64, kt: u64, b: &mut Vec<u8>, r: &mut Rng) {
     let p = &c.pods[n.trouble];
     let _ = r;
@@ -2225,10 +2174,8 @@ fn kubelet_crashloop(n: &Node, p: &Pod, pull: bool, backoff: &str, t: u64, kt: u
 fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletState, o: &mut Out, r: &mut Rng) -> bool {
     let era = n.era;
     let b = &mut o.b;
-    let h = |b: &mut Vec<u8>, sev: u8, file: &str| {
-        journal_precise(b, t, &n.name, "kubelet", n.kpid);
-        klog(b, sev, kt, n.kpid, file);
-    };
+    let h = |b: &mut Vec<u8>, sev: u8, file: &str| kubelet_head(b, n, t, kt, sev, file);
+    let hs = |b: &mut Vec<u8>, sev: u8, files: [&str; 4]| h(b, sev, sel(era, files));
     let pleg_ago = 180_912_003_117 + (t - NOTREADY_START.min(t)) * 1000 + (n.kpid % 1000);
     if !st.notready_begun {
         st.notready_begun = true;
@@ -2246,20 +2193,15 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
                 .dur(pleg_ago)
                 .s(" ago; threshold is 3m0s\"}\n");
         } else {
-            b.s("{Type:Ready Status:False LastHeartbeatTime:")
-                .s(DATE_ISO)
-                .c(b' ')
-                .hmsu(t)
-                .s("123 +0000 UTC m=+")
-                .u(n.uptime0 % 90_000 + t / US)
-                .s(".120349221");
-            b.s(" LastTransitionTime:")
-                .s(DATE_ISO)
-                .c(b' ')
-                .hmsu(t)
-                .s("123 +0000 UTC m=+")
-                .u(n.uptime0 % 90_000 + t / US)
-                .s(".120349221");
+            for key in ["{Type:Ready Status:False LastHeartbeatTime:", " LastTransitionTime:"] {
+                b.s(key)
+                    .s(DATE_ISO)
+                    .c(b' ')
+                    .hmsu(t)
+                    .s("123 +0000 UTC m=+")
+                    .u(n.uptime0 % 90_000 + t / US)
+                    .s(".120349221");
+            }
             b.s(" Reason:KubeletNotReady Message:PLEG is not healthy: pleg was last seen active ")
                 .dur(pleg_ago)
                 .s(" ago; threshold is 3m0s}\n");
@@ -2283,18 +2225,15 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
     match if skip { 0 } else { 1 + r.below(30) } {
         0 => {
             st.next_skip = t + r.range(1_600_000, 5_000_000);
-            h(
+            hs(
                 b,
                 b'E',
-                sel(
-                    era,
-                    [
-                        "kubelet.go:1956",
-                        "kubelet.go:2040",
-                        "kubelet.go:2359",
-                        "kubelet.go:2399",
-                    ],
-                ),
+                [
+                    "kubelet.go:1956",
+                    "kubelet.go:2040",
+                    "kubelet.go:2359",
+                    "kubelet.go:2399",
+                ],
             );
             if era == Era::V120 {
                 b.s("skipping pod synchronization - PLEG is not healthy: pleg was last seen active ")
@@ -2333,10 +2272,8 @@ fn kubelet_notready(c: &Cluster, n: &Node, t: u64, kt: u64, st: &mut KubeletStat
 fn kubelet_disk(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng) {
     let era = n.era;
     let b = &mut o.b;
-    let h = |b: &mut Vec<u8>, sev: u8, file: &str| {
-        journal_precise(b, t, &n.name, "kubelet", n.kpid);
-        klog(b, sev, kt, n.kpid, file);
-    };
+    let h = |b: &mut Vec<u8>, sev: u8, file: &str| kubelet_head(b, n, t, kt, sev, file);
+    let hs = |b: &mut Vec<u8>, sev: u8, files: [&str; 4]| h(b, sev, sel(era, files));
     let v120 = era == Era::V120;
     match r.below(9) {
         0 => {
@@ -2364,13 +2301,8 @@ fn kubelet_disk(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng
         3 if !c.evicted.is_empty() => {
             let p = &c.pods[c.evicted[r.idx(c.evicted.len())]];
             let cs = &WORKLOADS[p.wl].ctrs[0];
-            h(
-                b,
-                b'I',
-                sel(era, ["event.go:291", "event.go:294", "event.go:307", "event.go:307"]),
-            );
-            b.s("\"Event occurred\" object=\"");
-            kobj(b, p);
+            hs(b, b'I', EVENT_GO);
+            pod_event(b, p, None);
             b.s("\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"Evicted\" message=\"The node was low on resource: ephemeral-storage. ");
             b.s("Threshold quantity: 10Gi, available: ")
                 .u(r.range(7_000_000, 10_400_000))
@@ -2393,18 +2325,15 @@ fn kubelet_disk(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng
         }
         4 => {
             let usage = r.range(88, 97);
-            h(
+            hs(
                 b,
                 b'I',
-                sel(
-                    era,
-                    [
-                        "image_gc_manager.go:304",
-                        "image_gc_manager.go:310",
-                        "image_gc_manager.go:310",
-                        "image_gc_manager.go:310",
-                    ],
-                ),
+                [
+                    "image_gc_manager.go:304",
+                    "image_gc_manager.go:310",
+                    "image_gc_manager.go:310",
+                    "image_gc_manager.go:310",
+                ],
             );
             if v120 {
                 b.s("[imageGCManager]: Disk usage on image filesystem is at ")
@@ -2428,18 +2357,15 @@ fn kubelet_disk(c: &Cluster, n: &Node, t: u64, kt: u64, o: &mut Out, r: &mut Rng
         }
         6 | 7 => {
             let want = r.range(2_000_000_000, 9_000_000_000);
-            h(
+            hs(
                 b,
                 b'E',
-                sel(
-                    era,
-                    [
-                        "kubelet.go:1300",
-                        "kubelet.go:1347",
-                        "kubelet.go:1391",
-                        "kubelet.go:1391",
-                    ],
-                ),
+                [
+                    "kubelet.go:1300",
+                    "kubelet.go:1347",
+                    "kubelet.go:1391",
+                    "kubelet.go:1391",
+                ],
             );
             if v120 {
                 b.s("Image garbage collection failed multiple times in a row: failed to garbage collect required amount of images. Wanted to free ").u(want).s(" bytes, but freed 0 bytes");
@@ -2475,10 +2401,8 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, first: bool, o: &mut Out,
     let p = &c.pods[c.oom_pod];
     let cs = &WORKLOADS[p.wl].ctrs[0];
     let b = &mut o.b;
-    let h = |b: &mut Vec<u8>, sev: u8, file: &str| {
-        journal_precise(b, t, &n.name, "kubelet", n.kpid);
-        klog(b, sev, kt, n.kpid, file);
-    };
+    let h = |b: &mut Vec<u8>, sev: u8, file: &str| kubelet_head(b, n, t, kt, sev, file);
+    let hs = |b: &mut Vec<u8>, sev: u8, files: [&str; 4]| h(b, sev, sel(era, files));
     // Back-off doubles from 10s to 5m0s while the JVM keeps getting OOM-killed.
     let backoff = match (t - OOM_AT) / US {
         0..=59 => "10s",
@@ -2490,11 +2414,7 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, first: bool, o: &mut Out,
     };
     match if first { 0 } else { r.below(6) } {
         0 => {
-            h(
-                b,
-                b'I',
-                sel(era, ["", "kubelet.go:2092", "kubelet.go:2414", "kubelet.go:2454"]),
-            );
+            hs(b, b'I', ["", "kubelet.go:2092", "kubelet.go:2414", "kubelet.go:2454"]);
             b.s("\"SyncLoop (PLEG): event for pod\" pod=\"");
             kobj(b, p);
             let typ = if first || r.chance(500) {
@@ -2502,48 +2422,20 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, first: bool, o: &mut Out,
             } else {
                 "ContainerStarted"
             };
-            if era >= Era::V128 {
-                b.s("\" event={\"ID\":\"")
-                    .s(&p.uid)
-                    .s("\",\"Type\":\"")
-                    .s(typ)
-                    .s("\",\"Data\":\"")
-                    .s(&p.cids[0])
-                    .s("\"}");
-            } else {
-                b.s("\" event=&{ID:")
-                    .s(&p.uid)
-                    .s(" Type:")
-                    .s(typ)
-                    .s(" Data:")
-                    .s(&p.cids[0])
-                    .c(b'}');
-            }
+            pleg_event(b, era, p, typ, &p.cids[0]);
         }
         1 | 2 => {
             kubelet_crashloop(n, p, false, backoff, t, kt, b);
         }
         3 => {
-            h(
-                b,
-                b'I',
-                sel(era, ["event.go:291", "event.go:294", "event.go:307", "event.go:307"]),
-            );
-            b.s("\"Event occurred\" object=\"");
-            kobj(b, p);
-            if era >= Era::V127 {
-                b.s("\" fieldPath=\"spec.containers{").s(cs.name).c(b'}');
-            }
+            hs(b, b'I', EVENT_GO);
+            pod_event(b, p, (era >= Era::V127).then_some(cs.name));
             b.s("\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"BackOff\" message=\"Back-off restarting failed container ").s(cs.name).s(" in pod ");
             podfmt(b, p);
             b.c(b'"');
         }
         4 => {
-            h(
-                b,
-                b'I',
-                sel(era, ["", "prober.go:121", "prober.go:107", "prober.go:107"]),
-            );
+            hs(b, b'I', ["", "prober.go:121", "prober.go:107", "prober.go:107"]);
             b.s("\"Probe failed\" probeType=\"Readiness\" pod=\"");
             kobj(b, p);
             b.c(b'"');
@@ -2577,6 +2469,118 @@ fn kubelet_oom(c: &Cluster, n: &Node, t: u64, kt: u64, first: bool, o: &mut Out,
 
 // ------------------------------------------------------------------------------------------------
 // dockerd / containerd (logrus under journald short)
+
+/// Which id a [`Quoted`] row puts between its two texts (an index into the `ids` given with the table).
+const CID: usize = 0;
+const SB: usize = 1;
+const IMAGE: usize = 2;
+const NO_ID: usize = 3;
+
+/// One kind of logrus line that is only text, an id and text: the draw range `lo..=hi` it answers,
+/// its level, the text before the id, which id, the text after it, and maybe a number picked from a
+/// list with the text after that.
+type Quoted = (
+    u64,
+    u64,
+    &'static str,
+    &'static str,
+    usize,
+    &'static str,
+    Option<(&'static [u64], &'static str)>,
+);
+
+#[rustfmt::skip]
+const DOCKERD_QUOTED: &[Quoted] = &[
+    (0, 479, "info", "ignoring event\" container=", CID, " module=libcontainerd namespace=moby topic=/tasks/delete type=\"*events.TaskDelete\"", None),
+    (480, 579, "warning", "Published ports are discarded when using host network mode\"", NO_ID, "", None),
+    (580, 679, "info", "Container ", CID, " failed to exit within ", Some((&[2, 10, 30, 30], " seconds of signal 15 - using the force\""))),
+    (780, 829, "info", "ignoring event\" container=", SB, " module=libcontainerd namespace=moby topic=/tasks/delete type=\"*events.TaskDelete\"", None),
+    (830, 879, "warning", "Health check for container ", CID, " error: context deadline exceeded\"", None),
+    (930, 964, "error", "stream copy error: reading from a closed fifo\"", NO_ID, "", None),
+    (965, 984, "info", "Attempting next endpoint for pull after error: manifest unknown: manifest unknown\"", NO_ID, "", None),
+];
+
+#[rustfmt::skip]
+const CONTAINERD_QUOTED: &[Quoted] = &[
+    (240, 289, "info", "StartContainer for \\\"", CID, "\\\"\"", None),
+    (290, 339, "info", "StartContainer for \\\"", CID, "\\\" returns successfully\"", None),
+    (340, 379, "info", "PullImage \\\"", IMAGE, "\\\"\"", None),
+    (380, 419, "info", "ImageUpdate event &ImageUpdate{Name:", IMAGE, ",Labels:map[string]string{io.cri-containerd.image: managed,},XXX_unrecognized:[],}\"", None),
+    (450, 489, "info", "StopContainer for \\\"", CID, "\\\" with timeout ", Some((&[30, 30, 10, 60], " (s)\""))),
+    (490, 519, "info", "Stop container \\\"", CID, "\\\" with signal terminated\"", None),
+    (520, 549, "info", "StopContainer for \\\"", CID, "\\\" returns successfully\"", None),
+    (550, 579, "info", "StopPodSandbox for \\\"", SB, "\\\"\"", None),
+    (580, 599, "info", "TearDown network for sandbox \\\"", SB, "\\\" successfully\"", None),
+    (600, 629, "info", "StopPodSandbox for \\\"", SB, "\\\" returns successfully\"", None),
+    (630, 659, "info", "RemoveContainer for \\\"", CID, "\\\" returns successfully\"", None),
+    (660, 719, "info", "shim disconnected\" id=", CID, " namespace=k8s.io", None),
+    (720, 769, "warning", "cleaning up after shim disconnected\" id=", CID, " namespace=k8s.io", None),
+    (770, 799, "info", "cleaning up dead shim\" namespace=k8s.io", NO_ID, "", None),
+    (940, 964, "info", "Container to stop \\\"", CID, "\\\" must be in running or unknown state, current state \\\"CONTAINER_EXITED\\\"\"", None),
+];
+
+/// Writes the [`Quoted`] row of `rows` whose range holds `x` (ids by `CID`, `SB`, `IMAGE`; `NO_ID` is
+/// empty); false, writing nothing, when no row does.
+#[allow(clippy::too_many_arguments)]
+fn logrus_quoted(
+    b: &mut Vec<u8>,
+    n: &Node,
+    ident: &str,
+    t: u64,
+    r: &mut Rng,
+    rows: &[Quoted],
+    x: u64,
+    ids: [&str; 3],
+) -> bool {
+    let Some(&(_, _, level, pre, id, post, number)) = rows.iter().find(|q| (q.0..=q.1).contains(&x)) else {
+        return false;
+    };
+    logrus_head(b, n, ident, t, r, level);
+    b.s(pre).s(if id == NO_ID { "" } else { ids[id] }).s(post);
+    if let Some((choices, after)) = number {
+        b.u(*r.pick(choices)).s(after);
+    }
+    true
+}
+
+/// ` (<date> <start>) (total time: <total>ms):` and the newline: how a kube-apiserver trace's head ends.
+fn trace_total(b: &mut Vec<u8>, start: u64, total: u64) {
+    b.s(" (")
+        .s(DATE_TRACE)
+        .c(b' ')
+        .hmsm(start)
+        .s(") (total time: ")
+        .u(total)
+        .s("ms):\n");
+}
+
+/// `Trace[<id>]:<step>`, then `<count> ` when there is a count: the start of a trace's step line.
+fn trace_step(b: &mut Vec<u8>, id: u64, step: &str, count: Option<u64>) {
+    b.s("Trace[").u(id).s("]:").s(step);
+    if let Some(count) = count {
+        b.u(count).c(b' ');
+    }
+}
+
+/// `<ms>ms (<at>)` and `close`: how a trace's step line ends.
+fn trace_ms(b: &mut Vec<u8>, ms: u64, at: u64, close: &str) {
+    b.u(ms).s("ms (").hmsm(at).s(close);
+}
+
+/// `Trace[<id>]: [<end>] [<end>] END`, without a newline: a trace's last line.
+fn trace_end(b: &mut Vec<u8>, id: u64, end: u64) {
+    b.s("Trace[").u(id).s("]: [").dur(end).s("] [").dur(end).s("] END");
+}
+
+/// `","start":"…","end":"…","steps":["trace[<id>` in an etcd `trace[…]` JSON line.
+fn etcd_trace_span(b: &mut Vec<u8>, start: u64, end: u64, trace_id: u64) {
+    b.s("\",\"start\":\"")
+        .iso_trim(start)
+        .s("\",\"end\":\"")
+        .iso_trim(end)
+        .s("\",\"steps\":[\"trace[")
+        .u(trace_id);
+}
 
 fn logrus_head(b: &mut Vec<u8>, n: &Node, ident: &str, t: u64, r: &mut Rng, level: &str) {
     journal_short(b, t, &n.name, ident, n.rpid);
@@ -2614,40 +2618,16 @@ fn docker(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
             o.commit()?;
             continue;
         }
-        match r.below(1000) {
-            0..=479 => {
-                logrus_head(b, n, "dockerd", t, r, "info");
-                b.s("ignoring event\" container=")
-                    .s(cid)
-                    .s(" module=libcontainerd namespace=moby topic=/tasks/delete type=\"*events.TaskDelete\"");
-            }
-            480..=579 => {
-                logrus_head(b, n, "dockerd", t, r, "warning");
-                b.s("Published ports are discarded when using host network mode\"");
-            }
-            580..=679 => {
-                logrus_head(b, n, "dockerd", t, r, "info");
-                b.s("Container ")
-                    .s(cid)
-                    .s(" failed to exit within ")
-                    .u(*r.pick(&[2u64, 10, 30, 30]))
-                    .s(" seconds of signal 15 - using the force\"");
-            }
+        let x = r.below(1000);
+        if logrus_quoted(b, n, "dockerd", t, r, DOCKERD_QUOTED, x, [cid, &p.sandbox, cs.image]) {
+            b.push(b'\n');
+            o.commit()?;
+            continue;
+        }
+        match x {
             680..=779 => {
                 logrus_head(b, n, "dockerd", t, r, "info");
                 b.s("Layer sha256:").hex(r, 64).s(" cleaned up\"");
-            }
-            780..=829 => {
-                logrus_head(b, n, "dockerd", t, r, "info");
-                b.s("ignoring event\" container=")
-                    .s(&p.sandbox)
-                    .s(" module=libcontainerd namespace=moby topic=/tasks/delete type=\"*events.TaskDelete\"");
-            }
-            830..=879 => {
-                logrus_head(b, n, "dockerd", t, r, "warning");
-                b.s("Health check for container ")
-                    .s(cid)
-                    .s(" error: context deadline exceeded\"");
             }
             880..=929 => {
                 logrus_head(b, n, "dockerd", t, r, "error");
@@ -2656,14 +2636,6 @@ fn docker(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::
                     .s("/json returned error: No such container: ")
                     .s(cid)
                     .c(b'"');
-            }
-            930..=964 => {
-                logrus_head(b, n, "dockerd", t, r, "error");
-                b.s("stream copy error: reading from a closed fifo\"");
-            }
-            965..=984 => {
-                logrus_head(b, n, "dockerd", t, r, "info");
-                b.s("Attempting next endpoint for pull after error: manifest unknown: manifest unknown\"");
             }
             _ => {
                 logrus_head(b, n, "dockerd", t, r, "warning");
@@ -2721,7 +2693,13 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
                 .s(p.ns)
                 .s(",Attempt:0,}");
         };
-        match r.below(1000) {
+        let x = r.below(1000);
+        if logrus_quoted(b, n, "containerd", t, r, CONTAINERD_QUOTED, x, [cid, sb, cs.image]) {
+            b.push(b'\n');
+            o.commit()?;
+            continue;
+        }
+        match x {
             0..=59 => {
                 logrus_head(b, n, "containerd", t, r, "info");
                 b.s("RunPodSandbox for ");
@@ -2754,24 +2732,6 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
                     .u(r.below(3));
                 b.s(",} returns container id \\\"").s(cid).s("\\\"\"");
             }
-            240..=289 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("StartContainer for \\\"").s(cid).s("\\\"\"");
-            }
-            290..=339 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("StartContainer for \\\"").s(cid).s("\\\" returns successfully\"");
-            }
-            340..=379 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("PullImage \\\"").s(cs.image).s("\\\"\"");
-            }
-            380..=419 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("ImageUpdate event &ImageUpdate{Name:")
-                    .s(cs.image)
-                    .s(",Labels:map[string]string{io.cri-containerd.image: managed,},XXX_unrecognized:[],}\"");
-            }
             420..=449 => {
                 logrus_head(b, n, "containerd", t, r, "info");
                 b.s("PullImage \\\"")
@@ -2779,52 +2739,6 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
                     .s("\\\" returns image reference \\\"sha256:")
                     .hex(r, 64)
                     .s("\\\"\"");
-            }
-            450..=489 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("StopContainer for \\\"")
-                    .s(cid)
-                    .s("\\\" with timeout ")
-                    .u(*r.pick(&[30u64, 30, 10, 60]))
-                    .s(" (s)\"");
-            }
-            490..=519 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("Stop container \\\"").s(cid).s("\\\" with signal terminated\"");
-            }
-            520..=549 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("StopContainer for \\\"").s(cid).s("\\\" returns successfully\"");
-            }
-            550..=579 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("StopPodSandbox for \\\"").s(sb).s("\\\"\"");
-            }
-            580..=599 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("TearDown network for sandbox \\\"").s(sb).s("\\\" successfully\"");
-            }
-            600..=629 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("StopPodSandbox for \\\"").s(sb).s("\\\" returns successfully\"");
-            }
-            630..=659 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("RemoveContainer for \\\"").s(cid).s("\\\" returns successfully\"");
-            }
-            660..=719 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("shim disconnected\" id=").s(cid).s(" namespace=k8s.io");
-            }
-            720..=769 => {
-                logrus_head(b, n, "containerd", t, r, "warning");
-                b.s("cleaning up after shim disconnected\" id=")
-                    .s(cid)
-                    .s(" namespace=k8s.io");
-            }
-            770..=799 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("cleaning up dead shim\" namespace=k8s.io");
             }
             800..=899 => {
                 let plugin = *r.pick(&[
@@ -2845,12 +2759,6 @@ fn containerd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> 
                 b.s(" pid=")
                     .u(r.range(3_000, 4_000_000))
                     .s(" runtime=io.containerd.runc.v2");
-            }
-            940..=964 => {
-                logrus_head(b, n, "containerd", t, r, "info");
-                b.s("Container to stop \\\"")
-                    .s(cid)
-                    .s("\\\" must be in running or unknown state, current state \\\"CONTAINER_EXITED\\\"\"");
             }
             965..=989 => {
                 logrus_head(b, n, "containerd", t, r, "error");
@@ -3076,12 +2984,7 @@ fn etcd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Re
                         .u(rev)
                         .s("; }\",\"duration\":\"")
                         .dur(took);
-                    b.s("\",\"start\":\"")
-                        .iso_trim(start)
-                        .s("\",\"end\":\"")
-                        .iso_trim(t)
-                        .s("\",\"steps\":[\"trace[")
-                        .u(trace_id);
+                    etcd_trace_span(b, start, t, trace_id);
                     b.s("] 'agreement among raft nodes before linearized reading'  (duration: ")
                         .dur(took - took / 50)
                         .s(")\"],\"step_count\":1}");
@@ -3090,12 +2993,7 @@ fn etcd(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> io::Re
                         .u(rev)
                         .s("; number_of_response:1; }\",\"duration\":\"")
                         .dur(took);
-                    b.s("\",\"start\":\"")
-                        .iso_trim(start)
-                        .s("\",\"end\":\"")
-                        .iso_trim(t)
-                        .s("\",\"steps\":[\"trace[")
-                        .u(trace_id);
+                    etcd_trace_span(b, start, t, trace_id);
                     b.s("] 'process raft request'  (duration: ")
                         .dur(took - took / 30)
                         .s(")\"],\"step_count\":1}");
@@ -3364,33 +3262,18 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                         .s(",client:")
                         .s(&node.ip);
                     b.s(",protocol:HTTP/2.0,resource:leases,scope:resource,url:/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/").s(&node.name);
-                    b.s(",user-agent:")
-                        .s(kubelet_ua(node))
-                        .s(",verb:PUT (")
-                        .s(DATE_TRACE)
-                        .c(b' ')
-                        .hmsm(start)
-                        .s(") (total time: ")
-                        .u(total)
-                        .s("ms):\n");
+                    b.s(",user-agent:").s(kubelet_ua(node)).s(",verb:PUT");
+                    trace_total(b, start, total);
                     b.s("Trace[")
                         .u(trace_id)
                         .s("]: [\"GuaranteedUpdate etcd3\" audit-id:")
                         .uuid(audit)
                         .s(",key:/leases/kube-node-lease/")
                         .s(&node.name);
-                    b.s(",type:*coordination.Lease,resource:leases.coordination.k8s.io ")
-                        .u(total - 1)
-                        .s("ms (")
-                        .hmsm(start)
-                        .s(")\n");
-                    b.s("Trace[")
-                        .u(trace_id)
-                        .s("]:  ---\"Txn call completed\" ")
-                        .u(total - 2)
-                        .s("ms (")
-                        .hmsm(t.saturating_sub(900))
-                        .s(")]\n");
+                    b.s(",type:*coordination.Lease,resource:leases.coordination.k8s.io ");
+                    trace_ms(b, total - 1, start, ")\n");
+                    trace_step(b, trace_id, "  ---\"Txn call completed\" ", None);
+                    trace_ms(b, total - 2, t.saturating_sub(900), ")]\n");
                 } else {
                     b.s("\"List\" accept:application/json, */*,audit-id:")
                         .uuid(audit)
@@ -3399,50 +3282,31 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                     b.s(",protocol:HTTP/2.0,resource:pods,scope:namespace,url:/api/v1/namespaces/")
                         .s(p.ns)
                         .s("/pods,user-agent:");
-                    b.s(UA_KCM[0])
-                        .s(",verb:LIST (")
-                        .s(DATE_TRACE)
-                        .c(b' ')
-                        .hmsm(start)
-                        .s(") (total time: ")
-                        .u(total)
-                        .s("ms):\n");
+                    b.s(UA_KCM[0]).s(",verb:LIST");
+                    trace_total(b, start, total);
                     b.s("Trace[")
                         .u(trace_id)
                         .s("]: [\"cacher list\" audit-id:")
                         .uuid(audit)
-                        .s(",type:pods ")
-                        .u(total - total / 4)
-                        .s("ms (")
-                        .hmsm(start)
-                        .s(")\n");
-                    b.s("Trace[")
-                        .u(trace_id)
-                        .s("]:  ---\"Listed items from cache\" count:")
-                        .u(r.range(3, 400))
-                        .c(b' ')
-                        .u(total - total / 4)
-                        .s("ms (")
-                        .hmsm(t.saturating_sub(total * 250))
-                        .s(")]\n");
-                    b.s("Trace[")
-                        .u(trace_id)
-                        .s("]: ---\"Writing http response done\" count:")
-                        .u(r.range(3, 400))
-                        .c(b' ')
-                        .u(total / 4)
-                        .s("ms (")
-                        .hmsm(t)
-                        .s(")\n");
+                        .s(",type:pods ");
+                    trace_ms(b, total - total / 4, start, ")\n");
+                    trace_step(
+                        b,
+                        trace_id,
+                        "  ---\"Listed items from cache\" count:",
+                        Some(r.range(3, 400)),
+                    );
+                    trace_ms(b, total - total / 4, t.saturating_sub(total * 250), ")]\n");
+                    trace_step(
+                        b,
+                        trace_id,
+                        " ---\"Writing http response done\" count:",
+                        Some(r.range(3, 400)),
+                    );
+                    trace_ms(b, total / 4, t, ")\n");
                 }
                 let end = total * 1_000_000 + r.below(1_000_000);
-                b.s("Trace[")
-                    .u(trace_id)
-                    .s("]: [")
-                    .dur(end)
-                    .s("] [")
-                    .dur(end)
-                    .s("] END");
+                trace_end(b, trace_id, end);
             }
             845..=884 => {
                 klog(b, b'I', t, 1, "handler.go:232");
@@ -3540,21 +3404,10 @@ fn apiserver(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut Rng) -> i
                             .s(hook)
                             .s(",resource:apps/v1, Resource=deployments,subresource:,operation:UPDATE,UID:")
                             .uuid(r.next());
-                        b.s(" (")
-                            .s(DATE_TRACE)
-                            .c(b' ')
-                            .hmsm(start)
-                            .s(") (total time: ")
-                            .u(timeout)
-                            .s("ms):\n");
+                        trace_total(b, start, timeout);
                         let end = timeout * 1_000_000 + r.below(900_000);
-                        b.s("Trace[")
-                            .u(trace_id)
-                            .s("]: [")
-                            .dur(end)
-                            .s("] [")
-                            .dur(end)
-                            .s("] END\n");
+                        trace_end(b, trace_id, end);
+                        b.push(b'\n');
                     }
                     let w = t + r.range(20, 90);
                     if gk {
@@ -3748,30 +3601,14 @@ fn controller_manager(c: &Cluster, ni: usize, budget: u64, o: &mut Out, r: &mut 
                                 .s(&p.owner)
                                 .s(" to ")
                                 .u(r.range(1, 12));
-                        } else if r.chance(600) {
-                            event_ref(
-                                b,
-                                "ReplicaSet",
-                                p.ns,
-                                &p.owner,
-                                "apps/v1",
-                                rv,
-                                "Normal",
-                                "SuccessfulCreate",
-                            );
-                            b.s("Created pod: ").s(&p.name);
                         } else {
-                            event_ref(
-                                b,
-                                "ReplicaSet",
-                                p.ns,
-                                &p.owner,
-                                "apps/v1",
-                                rv,
-                                "Normal",
-                                "SuccessfulDelete",
-                            );
-                            b.s("Deleted pod: ").s(&p.name);
+                            let (reason, what) = if r.chance(600) {
+                                ("SuccessfulCreate", "Created pod: ")
+                            } else {
+                                ("SuccessfulDelete", "Deleted pod: ")
+                            };
+                            event_ref(b, "ReplicaSet", p.ns, &p.owner, "apps/v1", rv, "Normal", reason);
+                            b.s(what).s(&p.name);
                         }
                     }
                     Kind::Sts => {
@@ -4015,28 +3852,22 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
         msg,
     };
     let ns_of_node = "default";
+    let node_status = |at: u64, node: &str, status: &'static str| {
+        ev(
+            ns_of_node,
+            at,
+            at,
+            1,
+            "Normal",
+            status,
+            format!("node/{node}"),
+            format!("Node {node} status is now: {status}"),
+        )
+    };
     // Incident rows.
     let nr = &c.nodes[c.notready_node];
-    rows.push(ev(
-        ns_of_node,
-        NOTREADY_START + 40 * US,
-        NOTREADY_START + 40 * US,
-        1,
-        "Normal",
-        "NodeNotReady",
-        format!("node/{}", nr.name),
-        format!("Node {} status is now: NodeNotReady", nr.name),
-    ));
-    rows.push(ev(
-        ns_of_node,
-        NOTREADY_END,
-        NOTREADY_END,
-        1,
-        "Normal",
-        "NodeReady",
-        format!("node/{}", nr.name),
-        format!("Node {} status is now: NodeReady", nr.name),
-    ));
+    rows.push(node_status(NOTREADY_START + 40 * US, &nr.name, "NodeNotReady"));
+    rows.push(node_status(NOTREADY_END, &nr.name, "NodeReady"));
     for &pi in nr.pods.iter().take(6) {
         let p = &c.pods[pi];
         rows.push(ev(
@@ -4066,36 +3897,27 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
             op.name, op.ns, op.uid
         ),
     ));
-    rows.push(ev(
-        op.ns,
-        CAPTURE - 312 * US,
-        OOM_AT + 95 * US,
-        6,
-        "Normal",
-        "Pulled",
-        format!("pod/{}", op.name),
-        "Container image \"docker.elastic.co/elasticsearch/elasticsearch:8.10.4\" already present on machine".into(),
-    ));
-    rows.push(ev(
-        op.ns,
-        CAPTURE - 311 * US,
-        OOM_AT + 96 * US,
-        6,
-        "Normal",
-        "Created",
-        format!("pod/{}", op.name),
-        "Created container elasticsearch".into(),
-    ));
-    rows.push(ev(
-        op.ns,
-        CAPTURE - 311 * US,
-        OOM_AT + 96 * US,
-        6,
-        "Normal",
-        "Started",
-        format!("pod/{}", op.name),
-        "Started container elasticsearch".into(),
-    ));
+    for (last_ago, first_after, reason, msg) in [
+        (
+            312,
+            95,
+            "Pulled",
+            "Container image \"docker.elastic.co/elasticsearch/elasticsearch:8.10.4\" already present on machine",
+        ),
+        (311, 96, "Created", "Created container elasticsearch"),
+        (311, 96, "Started", "Started container elasticsearch"),
+    ] {
+        rows.push(ev(
+            op.ns,
+            CAPTURE - last_ago * US,
+            OOM_AT + first_after * US,
+            6,
+            "Normal",
+            reason,
+            format!("pod/{}", op.name),
+            msg.into(),
+        ));
+    }
     rows.push(ev(op.ns, CAPTURE - 290 * US, OOM_AT + 120 * US, 41, "Warning", "Unhealthy", format!("pod/{}", op.name), format!("Readiness probe failed: Get \"http://{}:9200/_cluster/health?local=true\": dial tcp {}:9200: connect: connection refused", op.ip, op.ip)));
     let dn = &c.nodes[c.disk_node];
     rows.push(ev(
@@ -4108,26 +3930,8 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
         format!("node/{}", dn.name),
         "Attempting to reclaim ephemeral-storage".into(),
     ));
-    rows.push(ev(
-        ns_of_node,
-        DISK_START + 2 * US,
-        DISK_START + 2 * US,
-        1,
-        "Normal",
-        "NodeHasDiskPressure",
-        format!("node/{}", dn.name),
-        format!("Node {} status is now: NodeHasDiskPressure", dn.name),
-    ));
-    rows.push(ev(
-        ns_of_node,
-        DISK_END + 5 * US,
-        DISK_END + 5 * US,
-        1,
-        "Normal",
-        "NodeHasNoDiskPressure",
-        format!("node/{}", dn.name),
-        format!("Node {} status is now: NodeHasNoDiskPressure", dn.name),
-    ));
+    rows.push(node_status(DISK_START + 2 * US, &dn.name, "NodeHasDiskPressure"));
+    rows.push(node_status(DISK_END + 5 * US, &dn.name, "NodeHasNoDiskPressure"));
     for reason in ["FreeDiskSpaceFailed", "ImageGCFailed"] {
         let msg = if dn.era >= Era::V127 {
             "Failed to garbage collect required amount of images. Attempted to free 6238860902 bytes, but only found 600245899 bytes eligible to free."
@@ -4170,36 +3974,32 @@ fn events(c: &Cluster, budget: u64, o: &mut Out, r: &mut Rng) -> io::Result<()> 
         let p = &c.pods[n.trouble];
         let cs = &WORKLOADS[p.wl].ctrs[0];
         let first = WIN_START + r.below(3 * 3600) * US;
-        if n.trouble_pull {
-            rows.push(ev(
+        // Seen a few to many hundred times, the last time within 5 min of the capture.
+        let pod_ev = |r: &mut Rng, typ, reason, msg| {
+            ev(
                 p.ns,
                 CAPTURE - r.range(5, 300) * US,
                 first,
                 r.range(40, 900),
+                typ,
+                reason,
+                format!("pod/{}", p.name),
+                msg,
+            )
+        };
+        if n.trouble_pull {
+            rows.push(pod_ev(
+                r,
                 "Normal",
                 "BackOff",
-                format!("pod/{}", p.name),
                 format!("Back-off pulling image \"{}\"", cs.image),
             ));
-            rows.push(ev(
-                p.ns,
-                CAPTURE - r.range(5, 300) * US,
-                first,
-                r.range(40, 900),
-                "Warning",
-                "Failed",
-                format!("pod/{}", p.name),
-                "Error: ImagePullBackOff".into(),
-            ));
+            rows.push(pod_ev(r, "Warning", "Failed", "Error: ImagePullBackOff".into()));
         } else {
-            rows.push(ev(
-                p.ns,
-                CAPTURE - r.range(5, 300) * US,
-                first,
-                r.range(40, 900),
+            rows.push(pod_ev(
+                r,
                 "Warning",
                 "BackOff",
-                format!("pod/{}", p.name),
                 format!(
                     "Back-off restarting failed container {} in pod {}_{}({})",
                     cs.name, p.name, p.ns, p.uid

@@ -1733,15 +1733,17 @@ mod tests {
             assert_eq!(outcome(line), Line::Continuation(line), "{}", show(line));
         }
         // journald and syslog give each line of a multi-line message its own prefix: the body continues.
-        assert_eq!(
-            outcome(J_TRACE_STEP),
-            Line::Continuation(br#"Trace[1920479996]: ---"initial value restored" 196ms (11:17:54.657)"#)
-        );
-        assert_eq!(
-            outcome(SYSLOG_TRACE_STEP),
-            Line::Continuation(b"Trace[30044365]: [751.474113ms] [751.310476ms] Object stored in database")
-        );
-        assert_eq!(outcome(J_SIGABRT), Line::Continuation(b"SIGABRT: abort"));
+        check_outcomes(&[
+            (
+                J_TRACE_STEP,
+                Line::Continuation(br#"Trace[1920479996]: ---"initial value restored" 196ms (11:17:54.657)"#),
+            ),
+            (
+                SYSLOG_TRACE_STEP,
+                Line::Continuation(b"Trace[30044365]: [751.474113ms] [751.310476ms] Object stored in database"),
+            ),
+            (J_SIGABRT, Line::Continuation(b"SIGABRT: abort")),
+        ]);
         // With any hint, a continuation stays one.
         for hint in ALL_FORMATS {
             for line in [TRACE_STEP, TRACE_NESTED, AWS_TAB, KLOG_BLOCK_END, GOROUTINE] {
@@ -1757,62 +1759,54 @@ mod tests {
                 "{hint:?}"
             );
         }
-        assert!(is_continuation(
-            b"created by k8s.io/kubernetes/vendor/k8s.io/apimachinery/pkg/util/wait.Until"
-        ));
-        assert!(is_continuation(
-            b"panic: runtime error: invalid memory address or nil pointer dereference"
-        ));
-        assert!(!is_continuation(b"Tracer started"));
-        assert!(!is_continuation(b""));
+        for (line, want) in [
+            (
+                &b"created by k8s.io/kubernetes/vendor/k8s.io/apimachinery/pkg/util/wait.Until"[..],
+                true,
+            ),
+            (
+                b"panic: runtime error: invalid memory address or nil pointer dereference",
+                true,
+            ),
+            (b"Tracer started", false),
+            (b"", false),
+        ] {
+            assert_eq!(is_continuation(line), want, "{}", show(line));
+        }
+    }
+
+    /// `outcome(line)` for each `(line, want)`.
+    fn check_outcomes(cases: &[(&'static [u8], Line<'static>)]) {
+        for (line, want) in cases {
+            assert_eq!(&outcome(line), want, "{}", show(line));
+        }
     }
 
     #[test]
+    #[rustfmt::skip]
     fn meta_lines() {
-        assert_eq!(
-            outcome(b"Log file created at: 2019/06/01 06:46:51"),
-            Line::Meta(Meta::KlogCreated(wall_y(2019, 6, 1, 6, 46, 51, 0)))
-        );
-        assert_eq!(
-            outcome(b"Running on machine: master-1"),
-            Line::Meta(Meta::KlogMachine(b"master-1"))
-        );
-        assert_eq!(
-            outcome(b"Binary: Built with gc go1.12.5 for linux/amd64"),
-            Line::Meta(Meta::KlogPreamble)
-        );
-        assert_eq!(
-            outcome(b"Log line format: [IWEF]mmdd hh:mm:ss.uuuuuu threadid file:line] msg"),
-            Line::Meta(Meta::KlogPreamble)
-        );
-        assert_eq!(
-            outcome(b"-- Logs begin at Tue 2020-05-12 06:29:00 MSK, end at Tue 2020-05-12 09:29:00 MSK. --"),
-            Line::Meta(Meta::JournalBanner)
-        );
-        assert_eq!(outcome(b"-- No entries --"), Line::Meta(Meta::JournalBanner));
-        assert_eq!(outcome(b"-- Reboot --"), Line::Meta(Meta::JournalReboot));
-        assert_eq!(outcome(b"-- Reboot --\r"), Line::Meta(Meta::JournalReboot));
-        assert_eq!(outcome(MINIKUBE), Line::Meta(Meta::Section(b"kube-apiserver")));
-        // Newer minikube drops the quotes; other sections have no container id.
-        assert_eq!(
-            outcome(b"==> etcd [0a5b8a1e5b7c] <=="),
-            Line::Meta(Meta::Section(b"etcd"))
-        );
-        assert_eq!(
-            outcome(b"==> container status <=="),
-            Line::Meta(Meta::Section(b"container status"))
-        );
-        // The container names the component, as in minikube's header.
-        assert_eq!(outcome(DUMP_START), Line::Meta(Meta::Section(b"etcd")));
-        assert_eq!(outcome(DUMP_END), Line::Meta(Meta::SectionEnd));
-        assert_eq!(
-            outcome(b"==== START logs for container kube-scheduler of pod kube-system/kube-scheduler-m1 ===="),
-            Line::Meta(Meta::Section(b"kube-scheduler"))
-        );
-        // Lookalikes are not meta lines.
-        assert_eq!(outcome(b"==> no closing arrow"), Line::Unparsed);
-        assert_eq!(outcome(b"-- a dash comment"), Line::Unparsed);
-        assert_eq!(outcome(b"Running late"), Line::Unparsed);
+        check_outcomes(&[
+            (b"Log file created at: 2019/06/01 06:46:51", Line::Meta(Meta::KlogCreated(wall_y(2019, 6, 1, 6, 46, 51, 0)))),
+            (b"Running on machine: master-1", Line::Meta(Meta::KlogMachine(b"master-1"))),
+            (b"Binary: Built with gc go1.12.5 for linux/amd64", Line::Meta(Meta::KlogPreamble)),
+            (b"Log line format: [IWEF]mmdd hh:mm:ss.uuuuuu threadid file:line] msg", Line::Meta(Meta::KlogPreamble)),
+            (b"-- Logs begin at Tue 2020-05-12 06:29:00 MSK, end at Tue 2020-05-12 09:29:00 MSK. --", Line::Meta(Meta::JournalBanner)),
+            (b"-- No entries --", Line::Meta(Meta::JournalBanner)),
+            (b"-- Reboot --", Line::Meta(Meta::JournalReboot)),
+            (b"-- Reboot --\r", Line::Meta(Meta::JournalReboot)),
+            (MINIKUBE, Line::Meta(Meta::Section(b"kube-apiserver"))),
+            // Newer minikube drops the quotes; other sections have no container id.
+            (b"==> etcd [0a5b8a1e5b7c] <==", Line::Meta(Meta::Section(b"etcd"))),
+            (b"==> container status <==", Line::Meta(Meta::Section(b"container status"))),
+            // The container names the component, as in minikube's header.
+            (DUMP_START, Line::Meta(Meta::Section(b"etcd"))),
+            (DUMP_END, Line::Meta(Meta::SectionEnd)),
+            (b"==== START logs for container kube-scheduler of pod kube-system/kube-scheduler-m1 ====", Line::Meta(Meta::Section(b"kube-scheduler"))),
+            // Lookalikes are not meta lines.
+            (b"==> no closing arrow", Line::Unparsed),
+            (b"-- a dash comment", Line::Unparsed),
+            (b"Running late", Line::Unparsed),
+        ]);
     }
 
     #[test]
@@ -1820,15 +1814,16 @@ mod tests {
         for line in [&b""[..], b" ", b"\r", b"\t \r", b"   \t"] {
             assert_eq!(outcome(line), Line::Blank, "{line:?}");
         }
-        // The month cut off by a paste: nothing to anchor on.
-        assert_eq!(outcome(MONTH_CUT), Line::Unparsed);
-        // logrus TTY shape is not seen in journals and has no year/date: not read.
-        assert_eq!(outcome(LOGRUS_TTY), Line::Unparsed);
-        assert_eq!(outcome(PLAIN), Line::Unparsed);
-        assert_eq!(
-            outcome(b"dockerd[1836]: time=\"2018-05-02T09:53:05.104990307+08:00\" level=error msg=\"x\""),
-            Line::Unparsed
-        );
+        for line in [
+            // The month cut off by a paste: nothing to anchor on.
+            MONTH_CUT,
+            // logrus TTY shape is not seen in journals and has no year/date: not read.
+            LOGRUS_TTY,
+            PLAIN,
+            br#"dockerd[1836]: time="2018-05-02T09:53:05.104990307+08:00" level=error msg="x""#,
+        ] {
+            assert_eq!(outcome(line), Line::Unparsed, "{}", show(line));
+        }
     }
 
     #[test]
@@ -1959,105 +1954,74 @@ mod tests {
         }
     }
 
-    #[test]
-    fn reconcile_times() {
-        let short = wall(3, 13, 16, 2, 43, 0);
-        let klog = wall(3, 13, 16, 2, 43, 934_473_000);
-        // journald `short` seconds + klog microseconds: klog's.
-        assert_eq!(reconcile(short, klog), klog);
-        // Up to 2 s apart, either way.
-        assert_eq!(reconcile(wall(3, 13, 16, 2, 45, 0), klog), klog);
-        assert_eq!(reconcile(wall(3, 13, 16, 2, 41, 0), klog), klog);
-        // More apart (a host zone that is not the process's): the envelope's.
-        assert_eq!(reconcile(wall(3, 13, 16, 2, 46, 0), klog), wall(3, 13, 16, 2, 46, 0));
-        let k3s = wall(1, 12, 10, 56, 20, 0);
-        assert_eq!(reconcile(k3s, wall(1, 12, 2, 56, 20, 222_397_000)), k3s);
-        // Same time of day on another day: the envelope's.
-        assert_eq!(
-            reconcile(wall(7, 5, 17, 47, 52, 807_876_000), wall(6, 6, 17, 47, 52, 807_876_000)),
-            wall(7, 5, 17, 47, 52, 807_876_000)
-        );
-        // Envelope instants win over inner wall readings and inner instants alike.
-        let cri = at(1_692_326_845_111_490_788);
-        assert_eq!(reconcile(cri, wall(8, 18, 2, 47, 25, 111_000_000)), cri);
-        assert_eq!(reconcile(cri, at(1_692_326_845_111_000_000)), cri);
-        // An inner instant (zap `ts`) wins over a zoneless envelope.
-        let zap = at(1_704_873_333_433_522_000);
-        assert_eq!(reconcile(wall(1, 10, 7, 55, 33, 0), zap), zap);
-        // Missing times.
-        assert_eq!(reconcile(RawTime::None, klog), klog);
-        assert_eq!(reconcile(short, RawTime::None), short);
-        assert_eq!(reconcile(RawTime::None, RawTime::None), RawTime::None);
-        // The inner reading takes the envelope's year when it has none; capnslog's own year is kept.
-        assert_eq!(
-            reconcile(wall_y(2021, 3, 13, 16, 2, 43, 0), klog),
-            wall_y(2021, 3, 13, 16, 2, 43, 934_473_000)
-        );
-        assert_eq!(
-            reconcile(short, wall_y(2018, 3, 13, 16, 2, 43, 5)),
-            wall_y(2018, 3, 13, 16, 2, 43, 5)
-        );
-        // The finer of two agreeing readings: svlogd's fraction over Go log's whole second, with the year.
-        assert_eq!(
-            reconcile(
-                wall_y(2015, 6, 19, 20, 40, 38, 354_860_000),
-                wall_y(2015, 6, 19, 20, 40, 38, 0)
-            ),
-            wall_y(2015, 6, 19, 20, 40, 38, 354_860_000)
-        );
-        assert_eq!(
-            reconcile(wall(6, 19, 20, 40, 38, 354_860_000), wall_y(2015, 6, 19, 20, 40, 38, 0)),
-            wall_y(2015, 6, 19, 20, 40, 38, 354_860_000)
-        );
+    /// `reconcile(outer, inner)` for each `(why, outer, inner, want)`.
+    fn check_reconcile(cases: &[(&str, RawTime, RawTime, RawTime)]) {
+        for &(why, outer, inner, want) in cases {
+            assert_eq!(reconcile(outer, inner), want, "{why}: reconcile({outer:?}, {inner:?})");
+        }
     }
 
     #[test]
+    #[rustfmt::skip]
+    fn reconcile_times() {
+        let short = wall(3, 13, 16, 2, 43, 0);
+        let klog = wall(3, 13, 16, 2, 43, 934_473_000);
+        let k3s = wall(1, 12, 10, 56, 20, 0);
+        let cri = at(1_692_326_845_111_490_788);
+        let zap = at(1_704_873_333_433_522_000);
+        let svlogd = wall_y(2015, 6, 19, 20, 40, 38, 354_860_000);
+        check_reconcile(&[
+            // journald `short` seconds + klog microseconds: klog's.
+            ("short + klog", short, klog, klog),
+            // Up to 2 s apart, either way.
+            ("2 s later", wall(3, 13, 16, 2, 45, 0), klog, klog),
+            ("2 s earlier", wall(3, 13, 16, 2, 41, 0), klog, klog),
+            // More apart (a host zone that is not the process's): the envelope's.
+            ("3 s apart", wall(3, 13, 16, 2, 46, 0), klog, wall(3, 13, 16, 2, 46, 0)),
+            ("8 h apart", k3s, wall(1, 12, 2, 56, 20, 222_397_000), k3s),
+            // Same time of day on another day: the envelope's.
+            ("another day", wall(7, 5, 17, 47, 52, 807_876_000), wall(6, 6, 17, 47, 52, 807_876_000), wall(7, 5, 17, 47, 52, 807_876_000)),
+            // Envelope instants win over inner wall readings and inner instants alike.
+            ("instant over wall", cri, wall(8, 18, 2, 47, 25, 111_000_000), cri),
+            ("instant over instant", cri, at(1_692_326_845_111_000_000), cri),
+            // An inner instant (zap `ts`) wins over a zoneless envelope.
+            ("zap ts", wall(1, 10, 7, 55, 33, 0), zap, zap),
+            // Missing times.
+            ("no outer", RawTime::None, klog, klog),
+            ("no inner", short, RawTime::None, short),
+            ("neither", RawTime::None, RawTime::None, RawTime::None),
+            // The inner reading takes the envelope's year when it has none; capnslog's own year is kept.
+            ("envelope year", wall_y(2021, 3, 13, 16, 2, 43, 0), klog, wall_y(2021, 3, 13, 16, 2, 43, 934_473_000)),
+            ("capnslog year", short, wall_y(2018, 3, 13, 16, 2, 43, 5), wall_y(2018, 3, 13, 16, 2, 43, 5)),
+            // The finer of two agreeing readings: svlogd's fraction over Go log's whole second, with the year.
+            ("svlogd, both years", svlogd, wall_y(2015, 6, 19, 20, 40, 38, 0), svlogd),
+            ("svlogd, inner year", wall(6, 19, 20, 40, 38, 354_860_000), wall_y(2015, 6, 19, 20, 40, 38, 0), svlogd),
+        ]);
+    }
+
+    #[test]
+    #[rustfmt::skip]
     fn reconcile_across_midnight() {
         let klog = wall(12, 31, 23, 59, 59, 999_000_000);
-        // The journal stamped the entry after midnight; klog before it.
-        assert_eq!(reconcile(wall(1, 1, 0, 0, 0, 0), klog), klog);
-        assert_eq!(reconcile(wall(1, 1, 0, 0, 1, 0), klog), klog);
-        assert_eq!(reconcile(wall(1, 1, 0, 0, 2, 0), klog), wall(1, 1, 0, 0, 2, 0));
-        // With a year in the envelope the inner reading belongs to the year before.
-        assert_eq!(
-            reconcile(wall_y(2021, 1, 1, 0, 0, 0, 0), klog),
-            wall_y(2020, 12, 31, 23, 59, 59, 999_000_000)
-        );
-        // And the other way round.
-        assert_eq!(
-            reconcile(wall_y(2020, 12, 31, 23, 59, 59, 0), wall(1, 1, 0, 0, 0, 500)),
-            wall_y(2021, 1, 1, 0, 0, 0, 500)
-        );
-        // Month ends.
-        assert_eq!(
-            reconcile(wall(3, 1, 0, 0, 0, 0), wall(2, 28, 23, 59, 59, 7)),
-            wall(2, 28, 23, 59, 59, 7)
-        );
-        assert_eq!(
-            reconcile(wall(3, 1, 0, 0, 0, 0), wall(2, 29, 23, 59, 59, 7)),
-            wall(2, 29, 23, 59, 59, 7)
-        );
-        assert_eq!(
-            reconcile(wall(5, 1, 0, 0, 0, 0), wall(4, 30, 23, 59, 59, 7)),
-            wall(4, 30, 23, 59, 59, 7)
-        );
-        assert_eq!(
-            reconcile(wall(10, 17, 0, 0, 0, 0), wall(10, 16, 23, 59, 59, 7)),
-            wall(10, 16, 23, 59, 59, 7)
-        );
-        // Not adjacent days.
-        assert_eq!(
-            reconcile(wall(10, 18, 0, 0, 0, 0), wall(10, 16, 23, 59, 59, 7)),
-            wall(10, 18, 0, 0, 0, 0)
-        );
-        assert_eq!(
-            reconcile(wall(4, 1, 0, 0, 0, 0), wall(2, 28, 23, 59, 59, 7)),
-            wall(4, 1, 0, 0, 0, 0)
-        );
-        assert_eq!(
-            reconcile(wall(1, 1, 23, 59, 59, 0), wall(12, 31, 0, 0, 0, 0)),
-            wall(1, 1, 23, 59, 59, 0)
-        );
+        check_reconcile(&[
+            // The journal stamped the entry after midnight; klog before it.
+            ("0 s after", wall(1, 1, 0, 0, 0, 0), klog, klog),
+            ("1 s after", wall(1, 1, 0, 0, 1, 0), klog, klog),
+            ("2 s after", wall(1, 1, 0, 0, 2, 0), klog, wall(1, 1, 0, 0, 2, 0)),
+            // With a year in the envelope the inner reading belongs to the year before.
+            ("year before", wall_y(2021, 1, 1, 0, 0, 0, 0), klog, wall_y(2020, 12, 31, 23, 59, 59, 999_000_000)),
+            // And the other way round.
+            ("year after", wall_y(2020, 12, 31, 23, 59, 59, 0), wall(1, 1, 0, 0, 0, 500), wall_y(2021, 1, 1, 0, 0, 0, 500)),
+            // Month ends.
+            ("Feb 28", wall(3, 1, 0, 0, 0, 0), wall(2, 28, 23, 59, 59, 7), wall(2, 28, 23, 59, 59, 7)),
+            ("Feb 29", wall(3, 1, 0, 0, 0, 0), wall(2, 29, 23, 59, 59, 7), wall(2, 29, 23, 59, 59, 7)),
+            ("Apr 30", wall(5, 1, 0, 0, 0, 0), wall(4, 30, 23, 59, 59, 7), wall(4, 30, 23, 59, 59, 7)),
+            ("Oct 16", wall(10, 17, 0, 0, 0, 0), wall(10, 16, 23, 59, 59, 7), wall(10, 16, 23, 59, 59, 7)),
+            // Not adjacent days.
+            ("2 days", wall(10, 18, 0, 0, 0, 0), wall(10, 16, 23, 59, 59, 7), wall(10, 18, 0, 0, 0, 0)),
+            ("a month", wall(4, 1, 0, 0, 0, 0), wall(2, 28, 23, 59, 59, 7), wall(4, 1, 0, 0, 0, 0)),
+            ("a year less a day", wall(1, 1, 23, 59, 59, 0), wall(12, 31, 0, 0, 0, 0), wall(1, 1, 23, 59, 59, 0)),
+        ]);
     }
 
     /// One line's outcome in a few words, for whole-file tests.

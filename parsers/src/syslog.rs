@@ -262,151 +262,146 @@ mod tests {
         }
     }
 
-    fn check(r: &Record<'_>, host: Option<&str>, ident: &str, pid: Option<u32>, msg: &str, format: Format) {
-        assert_eq!(r.host, host.map(str::as_bytes));
-        assert_eq!(r.ident, Some(ident.as_bytes()));
-        assert_eq!(r.pid, pid);
-        assert_eq!(std::str::from_utf8(r.message).unwrap(), msg);
-        assert_eq!(r.layers, Layers::one(format));
-        assert_eq!(r.severity, Severity::Unknown);
-        assert_eq!(r.boot, None);
+    /// A line, the time it reads as (`None`: not asserted), and its host, identifier, pid and message.
+    type Case = (
+        &'static [u8],
+        Option<RawTime>,
+        Option<&'static str>,
+        &'static str,
+        Option<u32>,
+        &'static str,
+    );
+
+    /// Reads each case's line with `read` and asserts the time and [`check`] with `format`.
+    fn check_all(read: fn(&'static [u8]) -> Option<Record<'static>>, format: Format, cases: &[Case]) {
+        for &(line, time, host, ident, pid, msg) in cases {
+            let shown = String::from_utf8_lossy(line);
+            let r = read(line).unwrap_or_else(|| panic!("not read: {shown}"));
+            if let Some(time) = time {
+                assert_eq!(r.time, time, "time: {shown}");
+            }
+            check(&shown, &r, host, ident, pid, msg, format);
+        }
+    }
+
+    fn wt(month: u8, day: u8, hour: u8, minute: u8, second: u8, nanos: u32) -> Option<RawTime> {
+        Some(RawTime::Wall(w(month, day, hour, minute, second, nanos)))
+    }
+
+    fn inst(unix_nanos: i64) -> Option<RawTime> {
+        Some(RawTime::Instant { unix_nanos })
+    }
+
+    /// Asserts a record's prefix parts, message and format; `line` names the case in a failure.
+    fn check(line: &str, r: &Record<'_>, host: Option<&str>, ident: &str, pid: Option<u32>, msg: &str, format: Format) {
+        assert_eq!(r.host, host.map(str::as_bytes), "host: {line}");
+        assert_eq!(r.ident, Some(ident.as_bytes()), "ident: {line}");
+        assert_eq!(r.pid, pid, "pid: {line}");
+        assert_eq!(std::str::from_utf8(r.message).unwrap(), msg, "message: {line}");
+        assert_eq!(r.layers, Layers::one(format), "layers: {line}");
+        assert_eq!(r.severity, Severity::Unknown, "severity: {line}");
+        assert_eq!(r.boot, None, "boot: {line}");
     }
 
     #[test]
+    #[rustfmt::skip]
     fn journald_short_kubelet_pids() {
-        // k8s#61117 (formats.md 1.1 "pid 6 digits": klog pads to 7 columns), zero-padded day
-        let line = b"Mar 13 16:02:43 vk-prod4-node-v18-w3fz kubelet[1450]: I0313 16:02:43.934473    1450 kubelet.go:1778] skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 3m5.30015447s ago; threshold is 3m0s]";
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(3, 13, 16, 2, 43, 0));
-        check(
-            &r,
-            Some("vk-prod4-node-v18-w3fz"),
-            "kubelet",
-            Some(1450),
-            "I0313 16:02:43.934473    1450 kubelet.go:1778] skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 3m5.30015447s ago; threshold is 3m0s]",
-            Format::JournaldShort,
-        );
-        // k8s#103765, 7-digit pid
-        let line = b"Jul 19 18:13:26 node1 kubelet[2129392]: E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s";
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(7, 19, 18, 13, 26, 0));
-        check(
-            &r,
-            Some("node1"),
-            "kubelet",
-            Some(2_129_392),
-            "E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s",
-            Format::JournaldShort,
-        );
-        // k8s#132001, 7-digit pid, numeric host
-        let line = b"May 28 16:05:54 192-168-250-5 kubelet[2269385]: I0528 16:05:54.802914 2269385 eviction_manager.go:627] \"Eviction manager: pod is evicted successfully\" pod=\"sre/infras-logstash-d484d57fc-rkx95\"";
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(5, 28, 16, 5, 54, 0));
-        check(
-            &r,
-            Some("192-168-250-5"),
-            "kubelet",
-            Some(2_269_385),
-            "I0528 16:05:54.802914 2269385 eviction_manager.go:627] \"Eviction manager: pod is evicted successfully\" pod=\"sre/infras-logstash-d484d57fc-rkx95\"",
-            Format::JournaldShort,
-        );
-        // k3s journal, 7-digit pid
-        let line = b"Jun 17 16:18:42 homelab-1 k3s[3814777]: I0617 16:18:42.080925 3814777 eviction_manager.go:381] \"Eviction manager: attempting to reclaim\" resourceName=\"ephemeral-storage\"";
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(6, 17, 16, 18, 42, 0));
-        check(
-            &r,
-            Some("homelab-1"),
-            "k3s",
-            Some(3_814_777),
-            "I0617 16:18:42.080925 3814777 eviction_manager.go:381] \"Eviction manager: attempting to reclaim\" resourceName=\"ephemeral-storage\"",
-            Format::JournaldShort,
-        );
+        check_all(parse, Format::JournaldShort, &[
+            // k8s#61117 (formats.md 1.1 "pid 6 digits": klog pads to 7 columns), zero-padded day
+            (
+                b"Mar 13 16:02:43 vk-prod4-node-v18-w3fz kubelet[1450]: I0313 16:02:43.934473    1450 kubelet.go:1778] skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 3m5.30015447s ago; threshold is 3m0s]",
+                wt(3, 13, 16, 2, 43, 0), Some("vk-prod4-node-v18-w3fz"), "kubelet", Some(1450),
+                "I0313 16:02:43.934473    1450 kubelet.go:1778] skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 3m5.30015447s ago; threshold is 3m0s]",
+            ),
+            // k8s#103765, 7-digit pid
+            (
+                b"Jul 19 18:13:26 node1 kubelet[2129392]: E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s",
+                wt(7, 19, 18, 13, 26, 0), Some("node1"), "kubelet", Some(2_129_392),
+                "E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s",
+            ),
+            // k8s#132001, 7-digit pid, numeric host
+            (
+                b"May 28 16:05:54 192-168-250-5 kubelet[2269385]: I0528 16:05:54.802914 2269385 eviction_manager.go:627] \"Eviction manager: pod is evicted successfully\" pod=\"sre/infras-logstash-d484d57fc-rkx95\"",
+                wt(5, 28, 16, 5, 54, 0), Some("192-168-250-5"), "kubelet", Some(2_269_385),
+                "I0528 16:05:54.802914 2269385 eviction_manager.go:627] \"Eviction manager: pod is evicted successfully\" pod=\"sre/infras-logstash-d484d57fc-rkx95\"",
+            ),
+            // k3s journal, 7-digit pid
+            (
+                b"Jun 17 16:18:42 homelab-1 k3s[3814777]: I0617 16:18:42.080925 3814777 eviction_manager.go:381] \"Eviction manager: attempting to reclaim\" resourceName=\"ephemeral-storage\"",
+                wt(6, 17, 16, 18, 42, 0), Some("homelab-1"), "k3s", Some(3_814_777),
+                "I0617 16:18:42.080925 3814777 eviction_manager.go:381] \"Eviction manager: attempting to reclaim\" resourceName=\"ephemeral-storage\"",
+            ),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn localized_months() {
-        // Chinese-locale journal: `10月`
-        let line = "10月 16 09:50:55 ubuntu-k8s-3 kubelet[17144]: W1016 09:50:55.056703 17144 eviction_manager.go:331] eviction manager: attempting to reclaim nodefs".as_bytes();
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(10, 16, 9, 50, 55, 0));
-        check(
-            &r,
-            Some("ubuntu-k8s-3"),
-            "kubelet",
-            Some(17144),
-            "W1016 09:50:55.056703 17144 eviction_manager.go:331] eviction manager: attempting to reclaim nodefs",
-            Format::JournaldShort,
-        );
+        check_all(parse, Format::JournaldShort, &[
+            // Chinese-locale journal: `10月`
+            (
+                "10月 16 09:50:55 ubuntu-k8s-3 kubelet[17144]: W1016 09:50:55.056703 17144 eviction_manager.go:331] eviction manager: attempting to reclaim nodefs".as_bytes(),
+                wt(10, 16, 9, 50, 55, 0), Some("ubuntu-k8s-3"), "kubelet", Some(17144),
+                "W1016 09:50:55.056703 17144 eviction_manager.go:331] eviction manager: attempting to reclaim nodefs",
+            ),
+        ]);
         let line = "10月 16 09:50:55 ubuntu-k8s-3 kubelet[17144]: E1016 09:50:55.058307 17144 eviction_manager.go:356] eviction manager: eviction thresholds have been met, but no pods are active to evict".as_bytes();
         let r = parse(line).unwrap();
         assert_eq!(wall(&r), w(10, 16, 9, 50, 55, 0));
         assert_eq!(r.pid, Some(17144));
         assert!(r.message.starts_with(b"E1016 09:50:55.058307 17144 "));
-        // k3s#2938: lowercase month, k3s journal carrying etcd zap JSON as body
-        let line = r#"feb 16 12:45:47 mnode2 k3s[10737]: {"level":"warn","ts":"2021-02-16T12:45:47.948+0100","caller":"etcdserver/util.go:163","msg":"apply request took too long","took":"102.774415ms","expected-duration":"100ms",[…]}"#.as_bytes();
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(2, 16, 12, 45, 47, 0));
-        check(
-            &r,
-            Some("mnode2"),
-            "k3s",
-            Some(10737),
-            r#"{"level":"warn","ts":"2021-02-16T12:45:47.948+0100","caller":"etcdserver/util.go:163","msg":"apply request took too long","took":"102.774415ms","expected-duration":"100ms",[…]}"#,
-            Format::JournaldShort,
-        );
+        check_all(parse, Format::JournaldShort, &[
+            // k3s#2938: lowercase month, k3s journal carrying etcd zap JSON as body
+            (
+                r#"feb 16 12:45:47 mnode2 k3s[10737]: {"level":"warn","ts":"2021-02-16T12:45:47.948+0100","caller":"etcdserver/util.go:163","msg":"apply request took too long","took":"102.774415ms","expected-duration":"100ms",[…]}"#.as_bytes(),
+                wt(2, 16, 12, 45, 47, 0), Some("mnode2"), "k3s", Some(10737),
+                r#"{"level":"warn","ts":"2021-02-16T12:45:47.948+0100","caller":"etcdserver/util.go:163","msg":"apply request took too long","took":"102.774415ms","expected-duration":"100ms",[…]}"#,
+            ),
+        ]);
         // single-digit numeric month and German abbreviations
-        assert_eq!(month_token("1月 05".as_bytes()), Some((1, 4)));
-        assert_eq!(month_token("12月 05".as_bytes()), Some((12, 5)));
-        assert_eq!(month_token("13月 05".as_bytes()), None);
-        assert_eq!(month_token("Mär 05".as_bytes()), Some((3, 4)));
-        assert_eq!(month_token(b"Okt 05"), Some((10, 3)));
-        assert_eq!(month_token(b"DEC 05"), Some((12, 3)));
-        assert_eq!(month_token(b"Foo 05"), None);
+        for (token, want) in [
+            ("1月 05", Some((1, 4))),
+            ("12月 05", Some((12, 5))),
+            ("13月 05", None),
+            ("Mär 05", Some((3, 4))),
+            ("Okt 05", Some((10, 3))),
+            ("DEC 05", Some((12, 3))),
+            ("Foo 05", None),
+        ] {
+            assert_eq!(month_token(token.as_bytes()), want, "{token}");
+        }
     }
 
     #[test]
+    #[rustfmt::skip]
     fn k3s_zap_json_body() {
-        // k3s#9204
-        let line = br#"Jan 10 07:55:33 MULTI-SINGLE-VM k3s[820]: {"level":"warn","ts":"2024-01-10T07:55:33.433522Z","caller":"etcdserver/v3_server.go:897","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":11249020940439591963,"retry-timeout":"500ms"}"#;
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(1, 10, 7, 55, 33, 0));
-        check(
-            &r,
-            Some("MULTI-SINGLE-VM"),
-            "k3s",
-            Some(820),
-            r#"{"level":"warn","ts":"2024-01-10T07:55:33.433522Z","caller":"etcdserver/v3_server.go:897","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":11249020940439591963,"retry-timeout":"500ms"}"#,
-            Format::JournaldShort,
-        );
+        check_all(parse, Format::JournaldShort, &[
+            // k3s#9204
+            (
+                br#"Jan 10 07:55:33 MULTI-SINGLE-VM k3s[820]: {"level":"warn","ts":"2024-01-10T07:55:33.433522Z","caller":"etcdserver/v3_server.go:897","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":11249020940439591963,"retry-timeout":"500ms"}"#,
+                wt(1, 10, 7, 55, 33, 0), Some("MULTI-SINGLE-VM"), "k3s", Some(820),
+                r#"{"level":"warn","ts":"2024-01-10T07:55:33.433522Z","caller":"etcdserver/v3_server.go:897","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":11249020940439591963,"retry-timeout":"500ms"}"#,
+            ),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn bsd_syslog_space_padded_day() {
-        // openebs#50
-        let line = br#"Mar  2 13:53:07 ubuntu-xenial dockerd[4072]: time="2017-03-02T13:53:07.459389773Z" level=error msg="Handler for GET /containers/8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b/json returned error: No such container: 8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b""#;
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(3, 2, 13, 53, 7, 0));
-        check(
-            &r,
-            Some("ubuntu-xenial"),
-            "dockerd",
-            Some(4072),
-            r#"time="2017-03-02T13:53:07.459389773Z" level=error msg="Handler for GET /containers/8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b/json returned error: No such container: 8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b""#,
-            Format::Syslog,
-        );
-        // istio#42734, kernel without pid
-        let line = "Jan  5 02:12:02 iZbp153spuk45ulvkwxf34Z kernel: Task in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0330b2c1_a15b_4cdd_b5e5_72d4a90bee82.slice/docker-b272[…].scope killed as a result of limit of /kubepods.slice/[…]/docker-b272[…].scope".as_bytes();
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(1, 5, 2, 12, 2, 0));
-        check(
-            &r,
-            Some("iZbp153spuk45ulvkwxf34Z"),
-            "kernel",
-            None,
-            "Task in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0330b2c1_a15b_4cdd_b5e5_72d4a90bee82.slice/docker-b272[…].scope killed as a result of limit of /kubepods.slice/[…]/docker-b272[…].scope",
-            Format::Syslog,
-        );
+        check_all(parse, Format::Syslog, &[
+            // openebs#50
+            (
+                br#"Mar  2 13:53:07 ubuntu-xenial dockerd[4072]: time="2017-03-02T13:53:07.459389773Z" level=error msg="Handler for GET /containers/8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b/json returned error: No such container: 8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b""#,
+                wt(3, 2, 13, 53, 7, 0), Some("ubuntu-xenial"), "dockerd", Some(4072),
+                r#"time="2017-03-02T13:53:07.459389773Z" level=error msg="Handler for GET /containers/8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b/json returned error: No such container: 8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b""#,
+            ),
+            // istio#42734, kernel without pid
+            (
+                "Jan  5 02:12:02 iZbp153spuk45ulvkwxf34Z kernel: Task in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0330b2c1_a15b_4cdd_b5e5_72d4a90bee82.slice/docker-b272[…].scope killed as a result of limit of /kubepods.slice/[…]/docker-b272[…].scope".as_bytes(),
+                wt(1, 5, 2, 12, 2, 0), Some("iZbp153spuk45ulvkwxf34Z"), "kernel", None,
+                "Task in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0330b2c1_a15b_4cdd_b5e5_72d4a90bee82.slice/docker-b272[…].scope killed as a result of limit of /kubepods.slice/[…]/docker-b272[…].scope",
+            ),
+        ]);
         // docker 1.10.3 / dockerd 17.x, space-padded day
         let line = br#"Mar  6 09:53:14 ubuntu-s-1vcpu-1gb-ams3-01 dockerd[3823]: time="2018-03-06T09:53:14.873358358Z" level=debug msg="bundle dir created" bundle=/var/run/docker/containerd/59e87dbdafea56fc081227529bee16607c29f00c1415f497b0a5794b4f3c1450 module=libcontainerd namespace=moby root=/var/lib/docker/overlay2/6580210768fe45ec53675395f7540168ab585486e9a184990620e68d07ca605e/merged"#;
         let r = parse(line).unwrap();
@@ -423,71 +418,47 @@ mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn no_pid() {
-        // Amazon Linux 2 EKS, aws-samples/eks-workshop-v2#447
-        let line = br#"Apr 13 10:53:52 ip-10-42-10-121 kubelet: E0413 10:53:52.844381    3263 kubelet.go:2055] "Skipping pod synchronization" err="PLEG is not healthy: pleg was last seen active 2h33m12.704970756s ago; threshold is 3m0s""#;
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(4, 13, 10, 53, 52, 0));
-        check(
-            &r,
-            Some("ip-10-42-10-121"),
-            "kubelet",
-            None,
-            r#"E0413 10:53:52.844381    3263 kubelet.go:2055] "Skipping pod synchronization" err="PLEG is not healthy: pleg was last seen active 2h33m12.704970756s ago; threshold is 3m0s""#,
-            Format::JournaldShort,
-        );
-        // k8s#70082, etcd under systemd
-        let line = br#"Aug 17 17:37:30 k8s-master etcd: read-only range request "key:\"/registry/services/endpoints/kube-system/kube-controller-manager\" " with result "range_response_count:1 size:464" took too long (468.584252ms) to execute"#;
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(8, 17, 17, 37, 30, 0));
-        check(
-            &r,
-            Some("k8s-master"),
-            "etcd",
-            None,
-            r#"read-only range request "key:\"/registry/services/endpoints/kube-system/kube-controller-manager\" " with result "range_response_count:1 size:464" took too long (468.584252ms) to execute"#,
-            Format::JournaldShort,
-        );
-        // each line of a multi-line message gets its own prefix
-        let line = b"Aug 17 17:37:30 k8s-master kube-apiserver: Trace[30044365]: [751.474113ms] [751.310476ms] Object stored in database";
-        let r = parse(line).unwrap();
-        check(
-            &r,
-            Some("k8s-master"),
-            "kube-apiserver",
-            None,
-            "Trace[30044365]: [751.474113ms] [751.310476ms] Object stored in database",
-            Format::JournaldShort,
-        );
-        // kernel, Azure RHEL 7 doc
-        let line =
-            b"Jun 19 22:42:14 rhel78 kernel: Out of memory: Kill process 45465 (tail) score 902 or sacrifice child";
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(6, 19, 22, 42, 14, 0));
-        check(
-            &r,
-            Some("rhel78"),
-            "kernel",
-            None,
-            "Out of memory: Kill process 45465 (tail) score 902 or sacrifice child",
-            Format::JournaldShort,
-        );
+        check_all(parse, Format::JournaldShort, &[
+            // Amazon Linux 2 EKS, aws-samples/eks-workshop-v2#447
+            (
+                br#"Apr 13 10:53:52 ip-10-42-10-121 kubelet: E0413 10:53:52.844381    3263 kubelet.go:2055] "Skipping pod synchronization" err="PLEG is not healthy: pleg was last seen active 2h33m12.704970756s ago; threshold is 3m0s""#,
+                wt(4, 13, 10, 53, 52, 0), Some("ip-10-42-10-121"), "kubelet", None,
+                r#"E0413 10:53:52.844381    3263 kubelet.go:2055] "Skipping pod synchronization" err="PLEG is not healthy: pleg was last seen active 2h33m12.704970756s ago; threshold is 3m0s""#,
+            ),
+            // k8s#70082, etcd under systemd
+            (
+                br#"Aug 17 17:37:30 k8s-master etcd: read-only range request "key:\"/registry/services/endpoints/kube-system/kube-controller-manager\" " with result "range_response_count:1 size:464" took too long (468.584252ms) to execute"#,
+                wt(8, 17, 17, 37, 30, 0), Some("k8s-master"), "etcd", None,
+                r#"read-only range request "key:\"/registry/services/endpoints/kube-system/kube-controller-manager\" " with result "range_response_count:1 size:464" took too long (468.584252ms) to execute"#,
+            ),
+            // each line of a multi-line message gets its own prefix
+            (
+                b"Aug 17 17:37:30 k8s-master kube-apiserver: Trace[30044365]: [751.474113ms] [751.310476ms] Object stored in database",
+                None, Some("k8s-master"), "kube-apiserver", None,
+                "Trace[30044365]: [751.474113ms] [751.310476ms] Object stored in database",
+            ),
+            // kernel, Azure RHEL 7 doc
+            (
+                b"Jun 19 22:42:14 rhel78 kernel: Out of memory: Kill process 45465 (tail) score 902 or sacrifice child",
+                wt(6, 19, 22, 42, 14, 0), Some("rhel78"), "kernel", None,
+                "Out of memory: Kill process 45465 (tail) score 902 or sacrifice child",
+            ),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn no_hostname() {
-        // mailcow-dockerized#3028: paste lost the host; msg ends mid-quote with a trailing space
-        let line = br#"Oct 11 07:40:41 dockerd[19750]: time="2019-10-11T07:40:41.836770354Z" level=error msg="Handler for POST /v1.24/containers/21bf691661f699eec889383d5d0c982306ebed95a65c02f9d50b549c2174ee07/start returned error: no status provided "#;
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(10, 11, 7, 40, 41, 0));
-        check(
-            &r,
-            None,
-            "dockerd",
-            Some(19750),
-            r#"time="2019-10-11T07:40:41.836770354Z" level=error msg="Handler for POST /v1.24/containers/21bf691661f699eec889383d5d0c982306ebed95a65c02f9d50b549c2174ee07/start returned error: no status provided "#,
-            Format::JournaldShort,
-        );
+        check_all(parse, Format::JournaldShort, &[
+            // mailcow-dockerized#3028: paste lost the host; msg ends mid-quote with a trailing space
+            (
+                br#"Oct 11 07:40:41 dockerd[19750]: time="2019-10-11T07:40:41.836770354Z" level=error msg="Handler for POST /v1.24/containers/21bf691661f699eec889383d5d0c982306ebed95a65c02f9d50b549c2174ee07/start returned error: no status provided "#,
+                wt(10, 11, 7, 40, 41, 0), None, "dockerd", Some(19750),
+                r#"time="2019-10-11T07:40:41.836770354Z" level=error msg="Handler for POST /v1.24/containers/21bf691661f699eec889383d5d0c982306ebed95a65c02f9d50b549c2174ee07/start returned error: no status provided "#,
+            ),
+        ]);
         let p = parse_prefix(b" dockerd[19750]: ").unwrap();
         assert_eq!(
             (p.host, p.ident, p.pid, p.body),
@@ -496,46 +467,35 @@ mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn pager_truncated() {
-        // kata-containers#2754: the pager cut the line and ended it with `>`; kept as written
-        let line = br#"Sep 28 14:33:11 test containerd[39113]: time="2021-09-28T14:33:11.627332586Z" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:nginx-kata,Uid:c363f62b-812>"#;
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(9, 28, 14, 33, 11, 0));
-        check(
-            &r,
-            Some("test"),
-            "containerd",
-            Some(39113),
-            r#"time="2021-09-28T14:33:11.627332586Z" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:nginx-kata,Uid:c363f62b-812>"#,
-            Format::JournaldShort,
-        );
-        // docker/for-linux: line cut by the terminal, no time=
-        let line = br#"Mar 31 15:12:47 intel6248 dockerd[22177]: level=error msg="error reading the kernel parameter net.ipv4.vs.expire_nodest_conn" error="open /proc/sys/net/ipv4/vs/expire_no"#;
-        let r = parse(line).unwrap();
-        check(
-            &r,
-            Some("intel6248"),
-            "dockerd",
-            Some(22177),
-            r#"level=error msg="error reading the kernel parameter net.ipv4.vs.expire_nodest_conn" error="open /proc/sys/net/ipv4/vs/expire_no"#,
-            Format::JournaldShort,
-        );
+        check_all(parse, Format::JournaldShort, &[
+            // kata-containers#2754: the pager cut the line and ended it with `>`; kept as written
+            (
+                br#"Sep 28 14:33:11 test containerd[39113]: time="2021-09-28T14:33:11.627332586Z" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:nginx-kata,Uid:c363f62b-812>"#,
+                wt(9, 28, 14, 33, 11, 0), Some("test"), "containerd", Some(39113),
+                r#"time="2021-09-28T14:33:11.627332586Z" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:nginx-kata,Uid:c363f62b-812>"#,
+            ),
+            // docker/for-linux: line cut by the terminal, no time=
+            (
+                br#"Mar 31 15:12:47 intel6248 dockerd[22177]: level=error msg="error reading the kernel parameter net.ipv4.vs.expire_nodest_conn" error="open /proc/sys/net/ipv4/vs/expire_no"#,
+                None, Some("intel6248"), "dockerd", Some(22177),
+                r#"level=error msg="error reading the kernel parameter net.ipv4.vs.expire_nodest_conn" error="open /proc/sys/net/ipv4/vs/expire_no"#,
+            ),
+        ]);
     }
 
     #[test]
+    #[rustfmt::skip]
     fn short_precise() {
-        // openshift/origin kubeletlogcollector fixture
-        let line = br#"Jul 05 17:47:52.807876 ci-op-lxqqvl5x-d3bee-gl4hp-master-0 hyperkube[1495]: I0606 17:47:52.807876    1599 prober.go:121] "Probe failed" probeType="Readiness" pod="openshift-authentication/oauth-openshift-77f7b95df5-r4xf7" podUID=1af660b3-ac3a-4182-86eb-2f74725d8415 containerName="oauth-openshift" probeResult=failure output="Get \"https://10.129.0.12:6443/healthz\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)""#;
-        let r = parse(line).unwrap();
-        assert_eq!(wall(&r), w(7, 5, 17, 47, 52, 807_876_000));
-        check(
-            &r,
-            Some("ci-op-lxqqvl5x-d3bee-gl4hp-master-0"),
-            "hyperkube",
-            Some(1495),
-            r#"I0606 17:47:52.807876    1599 prober.go:121] "Probe failed" probeType="Readiness" pod="openshift-authentication/oauth-openshift-77f7b95df5-r4xf7" podUID=1af660b3-ac3a-4182-86eb-2f74725d8415 containerName="oauth-openshift" probeResult=failure output="Get \"https://10.129.0.12:6443/healthz\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)""#,
-            Format::JournaldShort,
-        );
+        check_all(parse, Format::JournaldShort, &[
+            // openshift/origin kubeletlogcollector fixture
+            (
+                br#"Jul 05 17:47:52.807876 ci-op-lxqqvl5x-d3bee-gl4hp-master-0 hyperkube[1495]: I0606 17:47:52.807876    1599 prober.go:121] "Probe failed" probeType="Readiness" pod="openshift-authentication/oauth-openshift-77f7b95df5-r4xf7" podUID=1af660b3-ac3a-4182-86eb-2f74725d8415 containerName="oauth-openshift" probeResult=failure output="Get \"https://10.129.0.12:6443/healthz\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)""#,
+                wt(7, 5, 17, 47, 52, 807_876_000), Some("ci-op-lxqqvl5x-d3bee-gl4hp-master-0"), "hyperkube", Some(1495),
+                r#"I0606 17:47:52.807876    1599 prober.go:121] "Probe failed" probeType="Readiness" pod="openshift-authentication/oauth-openshift-77f7b95df5-r4xf7" podUID=1af660b3-ac3a-4182-86eb-2f74725d8415 containerName="oauth-openshift" probeResult=failure output="Get \"https://10.129.0.12:6443/healthz\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)""#,
+            ),
+        ]);
         // leptonai/gpud PR#70 (host elided as `…` by the reporter)
         let line = "Aug 30 06:58:55.050705 … kernel: oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-ec9e[…].scope,mems_allowed=0-1,oom_memcg=/lxc.payload.[…]/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podeded8c65_6e8e_4c6e_a889_3e427565c740.slice,task_memcg=/[…]/cri-containerd-ec9e[…].scope,task=pt_main_thread,pid=461754,uid=0".as_bytes();
         let r = parse(line).unwrap();
@@ -589,105 +549,80 @@ mod tests {
         let p = parse_prefix(b" host tag[pid]: \xe2\x80\xa6").unwrap();
         assert_eq!((p.ident, p.pid), (Some(&b"tag[pid]"[..]), None));
         // not a prefix
-        assert!(parse_prefix(b" level=error msg=\"x: y\"").is_none());
-        assert!(parse_prefix(b" stderr F I0521 22:00:46.835880       1 secure_serving.go:200] x").is_none());
-        assert!(parse_prefix(b"").is_none());
-        assert!(parse_prefix(b"   ").is_none());
-        assert!(parse_prefix(b" W | etcdserver: failed").is_none());
+        for b in [
+            &br#" level=error msg="x: y""#[..],
+            b" stderr F I0521 22:00:46.835880       1 secure_serving.go:200] x",
+            b"",
+            b"   ",
+            b" W | etcdserver: failed",
+        ] {
+            assert!(parse_prefix(b).is_none(), "{:?}", String::from_utf8_lossy(b));
+        }
     }
 
     #[test]
     fn rejects_other_formats() {
-        assert!(parse(b"I0831 04:59:38.943580       1 request.go:621] Throttling request took 1.048144864s").is_none());
-        assert!(parse(b"-- Reboot --").is_none());
-        assert!(parse(b"Mar 13 16:02:43").is_none());
-        assert!(parse(b"Mar 32 16:02:43 h k[1]: x").is_none());
-        assert!(parse(b"Mar 13 25:02:43 h k[1]: x").is_none());
-        assert!(parse(b"March 13 16:02:43 h k[1]: x").is_none());
-        assert!(parse(b"[Thu Dec  7 00:05:15 2017] Killed process 28438 (java)").is_none());
+        for line in [
+            &b"I0831 04:59:38.943580       1 request.go:621] Throttling request took 1.048144864s"[..],
+            b"-- Reboot --",
+            b"Mar 13 16:02:43",
+            b"Mar 32 16:02:43 h k[1]: x",
+            b"Mar 13 25:02:43 h k[1]: x",
+            b"March 13 16:02:43 h k[1]: x",
+            b"[Thu Dec  7 00:05:15 2017] Killed process 28438 (java)",
+        ] {
+            assert!(parse(line).is_none(), "{}", String::from_utf8_lossy(line));
+        }
     }
 
     #[test]
+    #[rustfmt::skip]
     fn rfc3339_short_iso() {
-        // journald short-iso (timestamp as in formats.md 1.4) in front of a real prefix and body
-        let line = br#"2019-12-04T20:59:24+00:00 ubuntu-xenial dockerd[4072]: time="2017-03-02T13:53:07.459389773Z" level=error msg="Handler for GET /containers/8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b/json returned error: No such container: 8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b""#;
-        let r = parse_rfc3339(line).unwrap();
-        assert_eq!(
-            r.time,
-            RawTime::Instant {
-                unix_nanos: 1_575_493_164_000_000_000
-            }
-        );
-        check(
-            &r,
-            Some("ubuntu-xenial"),
-            "dockerd",
-            Some(4072),
-            r#"time="2017-03-02T13:53:07.459389773Z" level=error msg="Handler for GET /containers/8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b/json returned error: No such container: 8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b""#,
-            Format::JournaldIso,
-        );
-        // older systemd: +0000
-        let line = b"2019-12-04T20:59:24+0000 node1 kubelet[2129392]: E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s";
-        let r = parse_rfc3339(line).unwrap();
-        assert_eq!(
-            r.time,
-            RawTime::Instant {
-                unix_nanos: 1_575_493_164_000_000_000
-            }
-        );
-        check(
-            &r,
-            Some("node1"),
-            "kubelet",
-            Some(2_129_392),
-            "E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s",
-            Format::JournaldIso,
-        );
-        // rsyslog high precision, verbatim from formats.md 1.6
-        let line = "2020-06-19T22:42:14.123456+00:00 host tag[pid]: …".as_bytes();
-        let r = parse_rfc3339(line).unwrap();
-        assert_eq!(
-            r.time,
-            RawTime::Instant {
-                unix_nanos: 1_592_606_534_123_456_000
-            }
-        );
-        check(&r, Some("host"), "tag[pid]", None, "…", Format::JournaldIso);
-        // rsyslog high precision kernel line with a boot stamp, no pid, offset
-        let line = b"2020-06-19T22:42:14.123456+02:00 rhel78 kernel: Out of memory: Kill process 45465 (tail) score 902 or sacrifice child";
-        let r = parse_rfc3339(line).unwrap();
-        assert_eq!(
-            r.time,
-            RawTime::Instant {
-                unix_nanos: 1_592_599_334_123_456_000
-            }
-        );
-        check(
-            &r,
-            Some("rhel78"),
-            "kernel",
-            None,
-            "Out of memory: Kill process 45465 (tail) score 902 or sacrifice child",
-            Format::JournaldIso,
-        );
+        check_all(parse_rfc3339, Format::JournaldIso, &[
+            // journald short-iso (timestamp as in formats.md 1.4) in front of a real prefix and body
+            (
+                br#"2019-12-04T20:59:24+00:00 ubuntu-xenial dockerd[4072]: time="2017-03-02T13:53:07.459389773Z" level=error msg="Handler for GET /containers/8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b/json returned error: No such container: 8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b""#,
+                inst(1_575_493_164_000_000_000), Some("ubuntu-xenial"), "dockerd", Some(4072),
+                r#"time="2017-03-02T13:53:07.459389773Z" level=error msg="Handler for GET /containers/8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b/json returned error: No such container: 8a798de19a734db692d99d1aa4fafddd4a2c0ce06cf4af952758d0118493aa0b""#,
+            ),
+            // older systemd: +0000
+            (
+                b"2019-12-04T20:59:24+0000 node1 kubelet[2129392]: E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s",
+                inst(1_575_493_164_000_000_000), Some("node1"), "kubelet", Some(2_129_392),
+                "E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s",
+            ),
+            // rsyslog high precision, verbatim from formats.md 1.6
+            (
+                "2020-06-19T22:42:14.123456+00:00 host tag[pid]: …".as_bytes(),
+                inst(1_592_606_534_123_456_000), Some("host"), "tag[pid]", None,
+                "…",
+            ),
+            // rsyslog high precision kernel line with a boot stamp, no pid, offset
+            (
+                b"2020-06-19T22:42:14.123456+02:00 rhel78 kernel: Out of memory: Kill process 45465 (tail) score 902 or sacrifice child",
+                inst(1_592_599_334_123_456_000), Some("rhel78"), "kernel", None,
+                "Out of memory: Kill process 45465 (tail) score 902 or sacrifice child",
+            ),
+        ]);
     }
 
     #[test]
     fn rfc3339_rejects_cri_and_timestamped() {
-        // CRI-O (cri-o#3181, cri-o#5903), containerd (containerd#4813)
-        assert!(parse_rfc3339(b"2020-01-26T03:17:29.346494690+00:00 stderr F 2020/01/26 03:17:29 provider.go:117: Defaulting client-id to system:serviceaccount:openshift-monitoring:alertmanager-main").is_none());
-        assert!(parse_rfc3339(b"2022-05-21T22:00:46.835887817+00:00 stderr F I0521 22:00:46.835880       1 secure_serving.go:200] Serving securely on 127.0.0.1:10259").is_none());
-        assert!(parse_rfc3339(b"2020-12-07T15:32:38.994574754Z stdout P Hello from init container!").is_none());
-        // same CRI body with a short fraction: refused by the prefix shape alone
-        assert!(parse_rfc3339(
-            b"2020-01-26T03:17:29+00:00 stderr F 2020/01/26 03:17:29 provider.go:117: Defaulting client-id"
-        )
-        .is_none());
-        // kubectl logs --timestamps (cilium#7282)
-        assert!(parse_rfc3339(b"2019-03-06T19:00:59.117515322Z 2019-03-06 19:00:59.117256 W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 10.198201ms)").is_none());
-        // capnslog has a space, not `T`
-        assert!(parse_rfc3339(b"2018-10-11 08:36:19.724999 W | etcdserver: x").is_none());
-        // host-less short-iso is refused (a `<ts> word: …` body would be mistaken for it)
-        assert!(parse_rfc3339(b"2019-12-04T20:59:24+00:00 dockerd[19750]: x").is_none());
+        for line in [
+            // CRI-O (cri-o#3181, cri-o#5903), containerd (containerd#4813)
+            &b"2020-01-26T03:17:29.346494690+00:00 stderr F 2020/01/26 03:17:29 provider.go:117: Defaulting client-id to system:serviceaccount:openshift-monitoring:alertmanager-main"[..],
+            b"2022-05-21T22:00:46.835887817+00:00 stderr F I0521 22:00:46.835880       1 secure_serving.go:200] Serving securely on 127.0.0.1:10259",
+            b"2020-12-07T15:32:38.994574754Z stdout P Hello from init container!",
+            // same CRI body with a short fraction: refused by the prefix shape alone
+            b"2020-01-26T03:17:29+00:00 stderr F 2020/01/26 03:17:29 provider.go:117: Defaulting client-id",
+            // kubectl logs --timestamps (cilium#7282)
+            b"2019-03-06T19:00:59.117515322Z 2019-03-06 19:00:59.117256 W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 10.198201ms)",
+            // capnslog has a space, not `T`
+            b"2018-10-11 08:36:19.724999 W | etcdserver: x",
+            // host-less short-iso is refused (a `<ts> word: …` body would be mistaken for it)
+            b"2019-12-04T20:59:24+00:00 dockerd[19750]: x",
+        ] {
+            assert!(parse_rfc3339(line).is_none(), "{}", String::from_utf8_lossy(line));
+        }
     }
 }
