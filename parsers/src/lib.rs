@@ -12,6 +12,7 @@ pub mod journald;
 pub mod json;
 pub mod kernel;
 pub mod klog;
+pub mod kubectl;
 pub mod kv;
 pub mod line;
 pub mod logrus;

@@ -1,0 +1,1 @@
+//! Whether a source is a kubectl dump, and which kind.
