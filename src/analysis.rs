@@ -5,6 +5,7 @@ use crate::ingest::{self, Body, Problem, Progress, SourceMeta, SourceVisitor};
 use crate::model::{Analysis, Input, Levels, SourceRef, TimelineRow, Totals, VERSION};
 use crate::normalize::clock::{self, BootBasis, Reference, SourceClock, YearEvidence, ZoneRules};
 use crate::normalize::entities;
+use crate::dumps;
 use crate::scan::{self, SourceScan};
 use crate::timeline::{self, Placed};
 use parsers::{Format, RawTime, Severity};
@@ -29,6 +30,8 @@ pub struct Options {
     pub until: Option<i64>,
     /// Draw a progress bar on a terminal.
     pub progress: bool,
+    /// `--taken-at`: when the kubectl dumps were taken (ns), for their relative ages.
+    pub taken_at: Option<i64>,
 }
 
 /// Why an analysis produced nothing.
@@ -137,7 +140,26 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         .enumerate()
         .flat_map_iter(|(i, (rows, (s, f)))| rows.into_iter().map(move |r| place(i, s, f, r)))
         .collect();
-    let timeline = timeline::build(placed, opts.since, opts.until);
+    let mut timeline = timeline::build(placed, opts.since, opts.until);
+    let dump_inputs: Vec<dumps::DumpInput> = scans
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let (kind, dump) = s.dump.take()?;
+            Some(dumps::DumpInput {
+                source: i,
+                path: s.meta.path.clone(),
+                kind,
+                dump,
+                mtime: s.meta.mtime.and_then(system_ns),
+            })
+        })
+        .collect();
+    let joined = dumps::join(dump_inputs, &mut timeline, opts.taken_at, opts.since, opts.until);
+    let mut reports: Vec<Option<dumps::DumpReport>> = (0..scans.len()).map(|_| None).collect();
+    for (i, r) in joined.reports {
+        reports[i] = Some(r);
+    }
 
     let mut totals = Totals::default();
     let mut inputs: Vec<Input> = scans
@@ -151,6 +173,17 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
             totals.parsed += s.parsed();
             totals.skipped_lines += s.skipped();
             input_of(s, f)
+        })
+        .zip(reports)
+        .map(|(mut input, report)| {
+            if let Some(r) = report {
+                input.format = r.kind.to_string();
+                input.first = input.first.into_iter().chain(r.first).min();
+                input.last = input.last.into_iter().chain(r.last).max();
+                input.time_basis = dump_time_basis(&r);
+                input.dump = Some(r);
+            }
+            input
         })
         .collect();
     for p in problems {
@@ -175,6 +208,7 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
             problems: vec![p.reason],
             bytes: 0,
             levels: Levels::default(),
+            dump: None,
         });
     }
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -184,7 +218,17 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         inputs,
         timeline,
         findings: Vec::new(),
+        state: joined.state,
         totals,
+    }
+}
+
+/// How a dump's times were decided, in plain words.
+fn dump_time_basis(r: &dumps::DumpReport) -> String {
+    let read = format!("{}: {} rows or objects, {} events ({} placed)", r.kind, r.rows, r.events, r.placed);
+    match &r.capture {
+        Some(c) => format!("{read}; relative ages counted back from the capture time: {}", c.detail),
+        None => format!("{read}; absolute times as written"),
     }
 }
 
@@ -399,6 +443,7 @@ fn place(source: usize, s: &SourceScan, f: &Facts, r: scan::row::RawRow) -> Plac
                 path: s.meta.path.clone(),
                 line: r.line,
             },
+            also_in: Vec::new(),
             signal: r.signal,
             time_inherited: r.time_inherited,
             time_kind: match (r.time, first) {
@@ -445,6 +490,7 @@ fn input_of(s: &SourceScan, f: &Facts) -> Input {
         time_basis: f.time_basis.clone(),
         problems: s.problems.clone(),
         bytes: s.bytes,
+        dump: None,
         levels: Levels {
             critical: sev(Severity::Critical),
             error: sev(Severity::Error),

@@ -2,10 +2,12 @@
 //!
 //! Data flows one way: [`ingest`] finds and reads the inputs, [`scan`] parses each source (grammars live in
 //! the `parsers` crate) and keeps warnings, errors and [`signals`], [`normalize`] decides node, component and
-//! UTC time, [`timeline`] merges everything, [`report`] renders the [`model::Analysis`]. [`analysis`] runs the
-//! whole.
+//! UTC time, [`timeline`] merges everything, [`dumps`] joins kubectl dumps (events placed from their capture
+//! time, one row per event across dumps and log echoes, cluster state), [`report`] renders the
+//! [`model::Analysis`]. [`analysis`] runs the whole.
 
 pub mod analysis;
+pub mod dumps;
 pub mod ingest;
 pub mod model;
 pub mod normalize;

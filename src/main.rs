@@ -50,6 +50,10 @@ struct AnalyzeArgs {
     /// Year for yearless sources that have no other anchor (klog preamble, dated sources, file mtime).
     #[arg(long, value_name = "Y")]
     year: Option<i32>,
+    /// When the kubectl dumps (events tables, describe, get) were taken, for their relative ages (`8m`).
+    /// Without it: a time written in the dump, the file mtime, or an estimate from events seen elsewhere.
+    #[arg(long = "taken-at", value_name = "T")]
+    taken_at: Option<String>,
     /// No progress bar, no summary on standard error.
     #[arg(short, long)]
     quiet: bool,
@@ -96,6 +100,12 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
         .map(parse_time)
         .transpose()
         .map_err(|e| format!("--until: {e}"))?;
+    let taken_at = args
+        .taken_at
+        .as_deref()
+        .map(parse_time)
+        .transpose()
+        .map_err(|e| format!("--taken-at: {e}"))?;
     for p in &args.paths {
         if std::fs::symlink_metadata(p).is_err() {
             return Err(format!("{}: no such file or folder", p.display()));
@@ -110,6 +120,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
         year: args.year,
         since,
         until,
+        taken_at,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
     let started = std::time::Instant::now();

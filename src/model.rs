@@ -19,6 +19,8 @@ pub struct Analysis {
     pub timeline: Vec<TimelineRow>,
     /// Incident findings (none until detectors run).
     pub findings: Vec<Finding>,
+    /// Cluster state read from kubectl dumps (pods, nodes, Jobs, CronJobs, webhooks).
+    pub state: crate::dumps::state::State,
     /// Totals over all inputs.
     pub totals: Totals,
 }
@@ -56,6 +58,9 @@ pub struct Input {
     pub bytes: u64,
     /// Records by level.
     pub levels: Levels,
+    /// For kubectl dumps: rows read, events placed and the capture time their ages count back from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dump: Option<crate::dumps::DumpReport>,
 }
 
 /// Records by level.
@@ -107,13 +112,16 @@ pub struct TimelineRow {
     pub last_at: Option<i64>,
     /// First occurrence.
     pub source: SourceRef,
+    /// Other places the same event was seen (another dump, a component log echo).
+    pub also_in: Vec<SourceRef>,
     /// Signal the message carries.
     pub signal: Option<SignalKind>,
     /// The line had no time of its own and took the previous record's.
     pub time_inherited: bool,
     /// How `at` was decided: `exact` (offset or epoch written), `wall` (dated wall clock + zone), `wall-year`
     /// (wall clock whose year was inferred, see the input's `time_basis`), `boot` (kernel time since boot +
-    /// the node's boot time), `none` (could not be placed).
+    /// the node's boot time), `age` (a kubectl relative age counted back from the dump's capture time, see
+    /// `approx_s`), `none` (could not be placed).
     pub time_kind: &'static str,
 }
 
@@ -175,7 +183,8 @@ pub fn format_time(ns: i64) -> String {
     }
 }
 
-fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+/// Serializes an optional instant as RFC 3339 UTC.
+pub(crate) fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
     match t {
         Some(ns) => s.serialize_str(&format_time(*ns)),
         None => s.serialize_none(),

@@ -38,7 +38,7 @@ pub fn build(mut placed: Vec<Placed>, since: Option<i64>, until: Option<i64>) ->
 }
 
 /// Whether a row's span [at, last_at] meets [since, until]. Rows without a time are kept.
-fn in_window(r: &TimelineRow, since: Option<i64>, until: Option<i64>) -> bool {
+pub fn in_window(r: &TimelineRow, since: Option<i64>, until: Option<i64>) -> bool {
     let Some(at) = r.at else { return true };
     let last = r.last_at.unwrap_or(at);
     since.is_none_or(|s| last >= s) && until.is_none_or(|u| at <= u)
@@ -61,6 +61,7 @@ mod tests {
             count,
             last_at: Some(last),
             source: SourceRef { path: "a".into(), line },
+            also_in: Vec::new(),
             signal: None,
             time_inherited: false,
             time_kind: "exact",

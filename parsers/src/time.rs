@@ -56,6 +56,36 @@ impl WallTime {
     }
 }
 
+/// `(year, month, day)` of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// RFC 3339 UTC of nanoseconds since 1970 (`2020-04-24T13:38:26.252501Z`; fraction only when non-zero,
+/// without trailing zeros).
+pub fn format_rfc3339(ns: i64) -> String {
+    let secs = ns.div_euclid(1_000_000_000);
+    let frac = ns.rem_euclid(1_000_000_000);
+    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
+    let sod = secs.rem_euclid(86_400);
+    let mut out = format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+    if frac != 0 {
+        let f = format!("{frac:09}");
+        out.push('.');
+        out.push_str(f.trim_end_matches('0'));
+    }
+    out.push('Z');
+    out
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y } as i64;
@@ -213,6 +243,17 @@ pub fn rfc3339(b: &[u8]) -> Option<(RawTime, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_rfc3339_round_trip() {
+        assert_eq!(format_rfc3339(1_587_735_506_252_501_000), "2020-04-24T13:38:26.252501Z");
+        assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_rfc3339(-1_000_000_000), "1969-12-31T23:59:59Z");
+        for ns in [951_782_400_000_000_000i64, 4_107_542_400_123_000_000] {
+            let (t, _) = rfc3339(format_rfc3339(ns).as_bytes()).unwrap();
+            assert_eq!(t, RawTime::Instant { unix_nanos: ns });
+        }
+    }
 
     #[test]
     fn rfc3339_variants() {

@@ -27,6 +27,8 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     }
     out.write_all(b"],\"findings\":")?;
     serde_json::to_writer(&mut *out, &a.findings).map_err(io::Error::other)?;
+    out.write_all(b",\"state\":")?;
+    serde_json::to_writer(&mut *out, &a.state).map_err(io::Error::other)?;
     out.write_all(b",\"totals\":")?;
     serde_json::to_writer(&mut *out, &a.totals).map_err(io::Error::other)?;
     out.write_all(b"}\n")
@@ -63,6 +65,7 @@ mod tests {
                 path: "p".into(),
                 line: i,
             },
+            also_in: Vec::new(),
             signal: None,
             time_inherited: false,
             time_kind: "exact",
@@ -76,6 +79,7 @@ mod tests {
             inputs: Vec::new(),
             timeline: (0..40_000).map(row).collect(),
             findings: Vec::new(),
+            state: Default::default(),
             totals: Totals::default(),
         };
         let mut ours = Vec::new();

@@ -262,6 +262,14 @@ impl Scanner {
         self.scratch = scratch;
     }
 
+    /// Counts `n` lines read elsewhere as part of a document's structure (JSON objects of a cluster-info
+    /// stream), so the lines after them keep their numbers.
+    pub fn structure(&mut self, n: u64) {
+        self.line_no += n;
+        self.out.counts.lines += n;
+        self.out.counts.metas += n;
+    }
+
     /// Feeds one record that was parsed elsewhere (journal export entries), at the current line.
     pub fn external_record(&mut self, rec: Record<'_>, lines_spanned: u64) {
         self.line_no += 1;

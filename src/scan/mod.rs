@@ -5,6 +5,7 @@
 //! fixed buffer, and only rows (collapsed warnings, errors and signals) and counters outlive a chunk.
 
 pub mod chunk;
+pub mod dump;
 pub mod row;
 
 use crate::ingest::{Body, Progress, SourceMeta};
@@ -68,6 +69,8 @@ pub struct SourceScan {
     pub problems: Vec<String>,
     /// Bytes read.
     pub bytes: u64,
+    /// What a kubectl dump held, when the source is one.
+    pub dump: Option<(parsers::kubectl::DumpKind, parsers::kubectl::Dump)>,
 }
 
 impl SourceScan {
@@ -94,6 +97,7 @@ impl SourceScan {
             rows: Vec::new(),
             problems: Vec::new(),
             bytes: 0,
+            dump: None,
         }
     }
 
@@ -157,6 +161,11 @@ fn scan_mapped(scan: &mut SourceScan, map: &memmap2::Mmap, progress: &Progress) 
         progress.add(scan.bytes);
         return;
     };
+    if let Some(kind) = parsers::kubectl::detect::detect(&bytes[..bytes.len().min(SNIFF_BYTES)]) {
+        dump::scan_dump(scan, kind, bytes);
+        progress.add(scan.bytes);
+        return;
+    }
     scan.format = Some(formats_of(&sniffed));
     if sniffed == Sniffed::JournalExport {
         let mut s = Scanner::new(Format::JournalExport);
@@ -253,6 +262,11 @@ fn scan_stream(scan: &mut SourceScan, r: &mut dyn Read, progress: &Progress) {
         }
         return;
     };
+    if let Some(kind) = parsers::kubectl::detect::detect(&buf[..filled]) {
+        buf.truncate(filled);
+        read_dump(scan, kind, buf, r, error, progress);
+        return;
+    }
     scan.format = Some(formats_of(&sniffed));
     let export = sniffed == Sniffed::JournalExport;
     let mut s = Scanner::new(hint_of(&sniffed));
@@ -293,6 +307,40 @@ fn scan_stream(scan: &mut SourceScan, r: &mut dyn Read, progress: &Progress) {
     scan.absorb(vec![s.finish()]);
     // The scanner only saw the head of a line longer than the buffer; its real length was counted here.
     scan.counts.longest = scan.counts.longest.max(giant.longest);
+}
+
+/// Reads the rest of a dump stream (its head is `head`) into memory, bounded by [`dump::MAX_STREAM_DUMP`].
+fn read_dump(
+    scan: &mut SourceScan,
+    kind: parsers::kubectl::DumpKind,
+    mut head: Vec<u8>,
+    r: &mut dyn Read,
+    error: Option<std::io::Error>,
+    progress: &Progress,
+) {
+    let mut error = error;
+    if error.is_none() {
+        let limit = (dump::MAX_STREAM_DUMP - head.len().min(dump::MAX_STREAM_DUMP)) as u64;
+        if let Err(e) = r.take(limit).read_to_end(&mut head) {
+            error = Some(e);
+        }
+    }
+    let mut rest = [0u8; 1];
+    let cut = error.is_none() && head.len() >= dump::MAX_STREAM_DUMP && r.read(&mut rest).is_ok_and(|n| n > 0);
+    dump::scan_dump(scan, kind, &head);
+    progress.add(head.len() as u64);
+    if cut {
+        scan.problems.push(format!(
+            "dump larger than {} MiB: only its head was read",
+            dump::MAX_STREAM_DUMP >> 20
+        ));
+    }
+    if let Some(e) = error {
+        scan.problems.push(format!(
+            "read error after {} bytes (what came before was read): {e}",
+            head.len()
+        ));
+    }
 }
 
 /// A line longer than the stream buffer being skipped, and the longest such line.

@@ -16,9 +16,9 @@ pub mod table;
 
 use serde::Serialize;
 
-/// A moment as a dump writes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// A moment as a dump writes it. Serialized as an RFC 3339 string when absolute, as
+/// `{"ago_s": .., "resolution_s": ..}` when relative, and as `"unknown"` / `"invalid"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum When {
     /// An absolute instant (the dump wrote a zone or offset): nanoseconds since 1970-01-01 UTC.
     At(i64),
@@ -34,6 +34,23 @@ pub enum When {
     Unknown,
     /// `<invalid>`: the timestamp was in the future of the machine that printed it (clock skew).
     Invalid,
+}
+
+impl Serialize for When {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match *self {
+            When::At(t) => s.serialize_str(&crate::time::format_rfc3339(t)),
+            When::Ago { secs, resolution } => {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("ago_s", &secs)?;
+                m.serialize_entry("resolution_s", &resolution)?;
+                m.end()
+            }
+            When::Unknown => s.serialize_str("unknown"),
+            When::Invalid => s.serialize_str("invalid"),
+        }
+    }
 }
 
 impl When {

@@ -1,0 +1,310 @@
+//! Events from every dump and every component log echo, made one: the same event seen in an events table,
+//! a describe output, an events.json and a kubelet `Event(v1.ObjectReference{...})` line is one fact with
+//! all its sources.
+
+use crate::model::SourceRef;
+use parsers::kubectl::{Event, When};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// What makes two sightings the same event: the object, the reason and the message.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventKey {
+    /// Namespace (empty for cluster-scoped objects and when no dump says).
+    pub namespace: String,
+    /// Kind in API spelling (`Pod`), empty when unknown.
+    pub kind: String,
+    /// Object name.
+    pub name: String,
+    /// Reason.
+    pub reason: String,
+    /// Message with runs of white space collapsed and a final `.` dropped.
+    pub message: String,
+}
+
+impl EventKey {
+    /// The key of a dump event.
+    pub fn of(e: &Event) -> EventKey {
+        EventKey {
+            namespace: e.object.namespace.clone().unwrap_or_default(),
+            kind: e.object.kind.clone().unwrap_or_default(),
+            name: e.object.name.clone(),
+            reason: e.reason.clone().unwrap_or_default(),
+            message: normalize_message(&e.message),
+        }
+    }
+
+    /// The same key without the namespace, for dumps that do not say it (`kubectl get events` without `-A`).
+    pub fn without_namespace(&self) -> EventKey {
+        EventKey {
+            namespace: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
+/// Collapses white space and drops a final period, so a table's, a describe's and a log's copy of one
+/// message compare equal (tables and describe may reflow spaces; some recorders add the period).
+pub fn normalize_message(m: &str) -> String {
+    let mut out = String::with_capacity(m.len());
+    for w in m.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    while out.ends_with('.') {
+        out.pop();
+    }
+    out
+}
+
+/// An event as a component log echoes it, read from a timeline row's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Echo {
+    /// Key of the echoed event.
+    pub key: EventKey,
+    /// `Normal` / `Warning`.
+    pub event_type: String,
+    /// Field path (`spec.containers{etcd}`), when written.
+    pub field_path: Option<String>,
+}
+
+struct Patterns {
+    reference: Regex,
+    occurred: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        // formats.md 4 (StartLogging, every version): Event(%#v): type: '%v' reason: '%v' %v
+        reference: Regex::new(
+            r#"Event\((?:v1|api)\.ObjectReference\{Kind:"([^"]*)", Namespace:"([^"]*)", Name:"([^"]*)",.*?FieldPath:"([^"]*)"\}\): type: '([^']*)' reason: '([^']*)' (.*)$"#,
+        )
+        .expect("echo pattern"),
+        // 1.19+ (StartStructuredLogging): "Event occurred" object="ns/name" fieldPath="" kind="Pod" ...
+        occurred: Regex::new(
+            r#"Event occurred"? object="([^"]*)"(?: fieldPath="([^"]*)")? kind="([^"]*)".*? type="([^"]*)" reason="([^"]*)" message="((?:[^"\\]|\\.)*)""#,
+        )
+        .expect("echo pattern"),
+    })
+}
+
+/// Reads an event echo (`Event(v1.ObjectReference{...}): type: ... reason: ... msg` or the structured
+/// `"Event occurred" object=... reason=... message=...`) from a log row's message.
+pub fn parse_echo(text: &str) -> Option<Echo> {
+    let p = patterns();
+    let first_line = text.lines().next().unwrap_or(text);
+    if let Some(c) = p.reference.captures(first_line) {
+        return Some(Echo {
+            key: EventKey {
+                namespace: c[2].to_string(),
+                kind: c[1].to_string(),
+                name: c[3].to_string(),
+                reason: c[6].to_string(),
+                message: normalize_message(&c[7]),
+            },
+            event_type: c[5].to_string(),
+            field_path: Some(c[4].to_string()).filter(|f| !f.is_empty()),
+        });
+    }
+    let c = p.occurred.captures(first_line)?;
+    let (namespace, name) = match c[1].split_once('/') {
+        Some((ns, n)) => (ns.to_string(), n.to_string()),
+        None => (String::new(), c[1].to_string()),
+    };
+    let message = c[6].replace("\\\"", "\"").replace("\\\\", "\\");
+    Some(Echo {
+        key: EventKey {
+            namespace,
+            kind: c[3].to_string(),
+            name,
+            reason: c[5].to_string(),
+            message: normalize_message(&message),
+        },
+        event_type: c[4].to_string(),
+        field_path: c.get(2).map(|m| m.as_str().to_string()).filter(|f| !f.is_empty()),
+    })
+}
+
+/// A time placed in UTC with its uncertainty.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Placed {
+    /// Nanoseconds since 1970.
+    pub at: i64,
+    /// ± seconds (0 when the source wrote the instant).
+    pub approx_s: f64,
+}
+
+impl Placed {
+    /// Places a dump time given the capture time and its own uncertainty.
+    pub fn of(w: When, capture: Option<(i64, f64)>) -> Option<Placed> {
+        let (at, pm) = w.place(capture.map(|c| c.0))?;
+        let capture_pm = if matches!(w, When::At(_)) {
+            0.0
+        } else {
+            capture.map_or(0.0, |c| c.1)
+        };
+        Some(Placed {
+            at,
+            approx_s: pm + capture_pm,
+        })
+    }
+}
+
+/// One event and every place it was seen.
+#[derive(Clone, Debug)]
+pub struct EventFact {
+    /// Identity.
+    pub key: EventKey,
+    /// The first sighting as read (type, source, host, field path).
+    pub event: Event,
+    /// First occurrence.
+    pub first: Option<Placed>,
+    /// Last occurrence.
+    pub last: Option<Placed>,
+    /// Occurrences (the largest count any sighting reports).
+    pub count: u64,
+    /// Where it was seen, first sighting first.
+    pub sources: Vec<SourceRef>,
+}
+
+impl EventFact {
+    /// A fact from one sighting.
+    pub fn new(e: Event, source: SourceRef, capture: Option<(i64, f64)>) -> EventFact {
+        EventFact {
+            key: EventKey::of(&e),
+            first: Placed::of(e.first, capture),
+            last: Placed::of(e.last, capture),
+            count: e.count.max(1),
+            sources: vec![source],
+            event: e,
+        }
+    }
+
+    /// Adds another sighting of the same event: exact times win over approximate ones, the widest span and
+    /// the largest count are kept, and missing details are filled in.
+    pub fn absorb(&mut self, other: EventFact) {
+        self.first = better(self.first, other.first, |a, b| a.at <= b.at);
+        self.last = better(self.last, other.last, |a, b| a.at >= b.at);
+        self.count = self.count.max(other.count);
+        let e = &mut self.event;
+        let o = other.event;
+        if e.object.namespace.is_none() {
+            e.object.namespace = o.object.namespace;
+            self.key.namespace = other.key.namespace;
+        }
+        e.event_type = e.event_type.take().or(o.event_type);
+        e.source = e.source.take().or(o.source);
+        e.host = e.host.take().or(o.host);
+        e.object.field_path = e.object.field_path.take().or(o.object.field_path);
+        for s in other.sources {
+            if !self.sources.iter().any(|x| x.path == s.path && x.line == s.line) {
+                self.sources.push(s);
+            }
+        }
+    }
+}
+
+/// The more precise of two placements; among equally precise ones, the one `prefer` picks.
+fn better(a: Option<Placed>, b: Option<Placed>, prefer: impl Fn(&Placed, &Placed) -> bool) -> Option<Placed> {
+    match (a, b) {
+        (Some(x), Some(y)) => {
+            let (xe, ye) = (x.approx_s == 0.0, y.approx_s == 0.0);
+            Some(if xe != ye {
+                if xe {
+                    x
+                } else {
+                    y
+                }
+            } else if prefer(&x, &y) {
+                x
+            } else {
+                y
+            })
+        }
+        (x, y) => x.or(y),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_both_echo_shapes() {
+        // formats.md 4 (k8s#91560, kubelet 1.18)
+        let e = parse_echo(r#"Event(v1.ObjectReference{Kind:"Pod", Namespace:"mirror-pod-with-grace-period-2630", Name:"static-pod-0ed6", UID:"0040ad26cfbe654f03547eb96b474700", APIVersion:"v1", ResourceVersion:"", FieldPath:"spec.containers{test}"}): type: 'Normal' reason: 'Pulled' Successfully pulled image "docker.io/library/fedora:32""#).unwrap();
+        assert_eq!(e.key.kind, "Pod");
+        assert_eq!(e.key.namespace, "mirror-pod-with-grace-period-2630");
+        assert_eq!(e.key.reason, "Pulled");
+        assert_eq!(e.key.message, r#"Successfully pulled image "docker.io/library/fedora:32""#);
+        assert_eq!(e.field_path.as_deref(), Some("spec.containers{test}"));
+        // formats.md 4 (k8s PR#118497, 1.27): structured, escaped quotes in the message
+        let e = parse_echo(r#""Event occurred" object="default/ubuntu-sleep-2" fieldPath="" kind="Pod" apiVersion="v1" type="Warning" reason="FailedMount" message="MountVolume.SetUp failed for volume \"kube-api-access-8st28\" : object \"default\"/\"kube-root-ca.crt\" not registered""#).unwrap();
+        assert_eq!((e.key.namespace.as_str(), e.key.name.as_str()), ("default", "ubuntu-sleep-2"));
+        assert_eq!(e.event_type, "Warning");
+        assert_eq!(
+            e.key.message,
+            r#"MountVolume.SetUp failed for volume "kube-api-access-8st28" : object "default"/"kube-root-ca.crt" not registered"#
+        );
+        // formats.md 6 (KCM node event, no namespace)
+        let e = parse_echo(r#"Event(v1.ObjectReference{Kind:"Node", Namespace:"", Name:"node-xxx-36-174", UID:"c452", APIVersion:"", ResourceVersion:"", FieldPath:""}): type: 'Normal' reason: 'NodeNotReady' Node node-xxx-36-174 status is now: NodeNotReady"#).unwrap();
+        assert_eq!((e.key.kind.as_str(), e.key.namespace.as_str()), ("Node", ""));
+        assert_eq!(e.key.message, "Node node-xxx-36-174 status is now: NodeNotReady");
+        assert_eq!(parse_echo("Pulled image nginx"), None);
+    }
+
+    #[test]
+    fn messages_compare_across_reflowed_copies() {
+        assert_eq!(
+            normalize_message("The node was low on resource:  ephemeral-storage. "),
+            "The node was low on resource: ephemeral-storage"
+        );
+    }
+
+    #[test]
+    fn exact_times_win_and_sources_accumulate() {
+        let ev = |first: When, last: When, count| Event {
+            line: 1,
+            object: parsers::kubectl::ObjectRef {
+                kind: Some("Pod".into()),
+                namespace: None,
+                name: "etcd-m".into(),
+                field_path: None,
+            },
+            event_type: Some("Warning".into()),
+            reason: Some("Unhealthy".into()),
+            message: "Liveness probe failed".into(),
+            source: None,
+            host: None,
+            count,
+            first,
+            last,
+            name: None,
+        };
+        let s = 1_000_000_000i64;
+        let capture = Some((10_000 * s, 0.0));
+        let approx = EventFact::new(
+            ev(When::Ago { secs: 600, resolution: 60 }, When::Ago { secs: 60, resolution: 60 }, 5),
+            SourceRef { path: "events.txt".into(), line: 7 },
+            capture,
+        );
+        assert_eq!(approx.first.unwrap().at, 9_370 * s);
+        assert_eq!(approx.first.unwrap().approx_s, 30.0);
+        let mut exact = approx.clone();
+        exact.event.object.namespace = Some("kube-system".into());
+        exact.key = EventKey::of(&exact.event);
+        exact.first = Some(Placed { at: 9_380 * s, approx_s: 0.0 });
+        exact.count = 8;
+        exact.sources = vec![SourceRef { path: "events.json".into(), line: 40 }];
+        let mut merged = approx;
+        merged.absorb(exact);
+        assert_eq!(merged.first.unwrap(), Placed { at: 9_380 * s, approx_s: 0.0 });
+        assert_eq!(merged.last.unwrap().approx_s, 30.0);
+        assert_eq!(merged.count, 8);
+        assert_eq!(merged.sources.len(), 2);
+        assert_eq!(merged.event.object.namespace.as_deref(), Some("kube-system"));
+    }
+}

@@ -1,0 +1,94 @@
+//! Reading a kubectl dump source (events tables, describe output, `get` tables, API objects, the
+//! cluster-info dump stream): the whole document is parsed at once; pod log blocks inside a cluster-info
+//! stream go through the line scanner like any log.
+
+use super::chunk::Scanner;
+use super::SourceScan;
+use parsers::kubectl::{self, detect, objects, Dump, DumpKind};
+use parsers::Format;
+
+/// Largest dump read into memory from a stream (archives); dumps are documents of megabytes, not logs.
+pub const MAX_STREAM_DUMP: usize = 1 << 30;
+
+/// Parses the dump `bytes` of kind `kind` into `scan`.
+pub fn scan_dump(scan: &mut SourceScan, kind: DumpKind, bytes: &[u8]) {
+    scan.format = Some((Format::Text, Format::Text));
+    scan.bytes = bytes.len() as u64;
+    let mut dump = match kind {
+        DumpKind::Json | DumpKind::ClusterInfoStream => stream(scan, bytes),
+        _ => {
+            let d = kubectl::parse(kind, bytes);
+            count_document_lines(scan, bytes, &d);
+            d
+        }
+    };
+    if let Some(t) = detect::written_capture_time(bytes) {
+        dump.taken_at.insert(0, t);
+    }
+    for (line, reason) in dump.skipped.iter().take(8) {
+        scan.problems.push(format!("line {line}: {reason}"));
+    }
+    if dump.skipped.len() > 8 {
+        scan.problems
+            .push(format!("{} more unreadable rows or objects", dump.skipped.len() - 8));
+    }
+    scan.dump = Some((kind, dump));
+}
+
+/// Line counts of a table, describe or YAML document: blank lines, lines that could not be read, and the
+/// rest read as rows, objects or their structure.
+fn count_document_lines(scan: &mut SourceScan, bytes: &[u8], d: &Dump) {
+    let c = &mut scan.counts;
+    for l in bytes.split(|&b| b == b'\n') {
+        c.lines += 1;
+        c.longest = c.longest.max(l.len() as u64);
+        if l.iter().all(u8::is_ascii_whitespace) {
+            c.blank += 1;
+        }
+    }
+    // A final newline does not start another line.
+    if bytes.last() == Some(&b'\n') {
+        c.lines -= 1;
+        c.blank -= 1;
+    }
+    c.unparsed = (d.skipped.len() as u64).min(c.lines - c.blank);
+    c.records = c.lines - c.blank - c.unparsed;
+}
+
+/// JSON documents, possibly with cluster-info log blocks between them.
+fn stream(scan: &mut SourceScan, bytes: &[u8]) -> Dump {
+    let regions = objects::split_stream(bytes);
+    let total_lines = bytecount_lines(bytes);
+    let mut dump = Dump::default();
+    let mut lines = Scanner::new(Format::Text);
+    let mut json_lines = 0;
+    let starts: Vec<u64> = regions.iter().map(region_line).collect();
+    for (i, region) in regions.into_iter().enumerate() {
+        let next = starts.get(i + 1).copied().unwrap_or(total_lines + 1);
+        match region {
+            objects::Region::Json { line, dump: d } => {
+                let n = next.saturating_sub(line);
+                lines.structure(n);
+                json_lines += n;
+                dump.extend(d);
+            }
+            objects::Region::Text { bytes: range, .. } => lines.feed(&bytes[range]),
+        }
+    }
+    scan.absorb(vec![lines.finish()]);
+    // Object text is read, not skipped: the scanner counted it as structure.
+    let _ = json_lines;
+    dump
+}
+
+fn region_line(r: &objects::Region) -> u64 {
+    match r {
+        objects::Region::Json { line, .. } | objects::Region::Text { line, .. } => *line,
+    }
+}
+
+/// Physical lines (a final newline does not start another line).
+fn bytecount_lines(b: &[u8]) -> u64 {
+    let n = memchr::memchr_iter(b'\n', b).count() as u64;
+    n + u64::from(!b.is_empty() && b.last() != Some(&b'\n'))
+}
