@@ -1,11 +1,11 @@
 //! One analysis run: read every input, decide each source's node, component and clock, place the kept rows in
 //! UTC and merge them into one timeline.
 
+use crate::dumps;
 use crate::ingest::{self, Body, Problem, Progress, SourceMeta, SourceVisitor};
 use crate::model::{Analysis, Input, Levels, SourceRef, TimelineRow, Totals, VERSION};
 use crate::normalize::clock::{self, BootBasis, Reference, SourceClock, YearEvidence, ZoneRules};
 use crate::normalize::entities;
-use crate::dumps;
 use crate::scan::{self, SourceScan};
 use crate::timeline::{self, Placed};
 use parsers::{Format, RawTime, Severity};
@@ -225,7 +225,10 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
 
 /// How a dump's times were decided, in plain words.
 fn dump_time_basis(r: &dumps::DumpReport) -> String {
-    let read = format!("{}: {} rows or objects, {} events ({} placed)", r.kind, r.rows, r.events, r.placed);
+    let read = format!(
+        "{}: {} rows or objects, {} events ({} placed)",
+        r.kind, r.rows, r.events, r.placed
+    );
     match &r.capture {
         Some(c) => format!("{read}; relative ages counted back from the capture time: {}", c.detail),
         None => format!("{read}; absolute times as written"),

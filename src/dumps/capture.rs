@@ -1,9 +1,11 @@
 //! When a dump was taken: the moment its relative ages (`8m`, `49s (x2 over 51s)`) count back from.
 //!
-//! In order: `--taken-at`; a time written in the dump (a `date` line, a header comment; for describe output,
-//! its newest absolute time); the file's mtime; an estimate from the dump's own rows aligned with the same
-//! events seen at absolute times elsewhere in the bundle. The mtime gives way to the estimate when the two
-//! disagree beyond the estimate's uncertainty (files copied without `-p`, git checkouts).
+//! In order: `--taken-at`; a time written above the dump (a `date` line, a header comment); the file's
+//! mtime; an estimate from the dump's own rows aligned with the same events seen at absolute times elsewhere
+//! in the bundle; for describe output, its newest absolute time. The mtime gives way to the estimate when the
+//! two disagree beyond the estimate's uncertainty (files copied without `-p`, git checkouts), and is refused
+//! when it is older than a time the dump writes. The describe output's newest time (a Start Time, a
+//! heartbeat) is only a lower bound: the dump was taken at or after it, often long after, so it comes last.
 
 use super::events::EventKey;
 use crate::model::format_time;
@@ -29,6 +31,9 @@ pub struct Capture {
     pub anchor: &'static str,
     /// The anchor in plain words, with the estimate's figures.
     pub detail: String,
+    /// The file mtime was there but shown wrong by the estimate.
+    #[serde(skip)]
+    pub mtime_refuted: bool,
 }
 
 /// Absolute times of an event seen elsewhere (first and last occurrence, ns).
@@ -59,7 +64,10 @@ pub fn has_ages(d: &Dump) -> bool {
     let relo = |w: &Option<When>| w.as_ref().is_some_and(rel);
     d.events.iter().any(|e| rel(&e.first) || rel(&e.last))
         || d.pods.iter().any(|p| {
-            relo(&p.created) || p.containers.iter().any(|c| relo(&c.last_restart) || relo(&c.state_since))
+            relo(&p.created)
+                || p.containers
+                    .iter()
+                    .any(|c| relo(&c.last_restart) || relo(&c.state_since))
         })
         || d.nodes.iter().any(|n| relo(&n.created))
         || d.jobs.iter().any(|j| relo(&j.created))
@@ -79,6 +87,7 @@ pub fn decide(
             at: Some(t),
             approx_s: 0.0,
             anchor: "taken-at-flag",
+            mtime_refuted: false,
             detail: format!("taken at {} (--taken-at)", format_time(t)),
         };
     }
@@ -87,18 +96,8 @@ pub fn decide(
             at: Some(w.at),
             approx_s: 0.0,
             anchor: "written",
+            mtime_refuted: false,
             detail: format!("taken at {} ({}, line {})", format_time(w.at), w.why, w.line),
-        };
-    }
-    if let (DumpKind::Describe, Some(t)) = (kind, dump.newest_absolute) {
-        return Capture {
-            at: Some(t),
-            approx_s: 0.0,
-            anchor: "describe-newest",
-            detail: format!(
-                "taken at or after {} (the newest absolute time in the describe output; ages may read a little early)",
-                format_time(t)
-            ),
         };
     }
     let est = estimate(dump, seen);
@@ -109,8 +108,9 @@ pub fn decide(
             at: Some(e.at),
             approx_s: e.approx_s,
             anchor: "estimate",
+            mtime_refuted: true,
             detail: format!(
-                "estimated {} ± {:.0} s from {} of {} rows seen at absolute times elsewhere; the file mtime {} disagrees and was not used",
+                "estimated {} ± {:.1} s from {} of {} rows seen at absolute times elsewhere; the file mtime {} disagrees and was not used",
                 format_time(e.at),
                 e.approx_s,
                 e.agreeing,
@@ -122,29 +122,87 @@ pub fn decide(
             at: Some(m),
             approx_s: 0.0,
             anchor: "mtime",
+            mtime_refuted: false,
             detail: format!("taken at {} (file mtime)", format_time(m)),
         },
         (None, Some(e)) => Capture {
             at: Some(e.at),
             approx_s: e.approx_s,
             anchor: "estimate",
+            mtime_refuted: false,
             detail: format!(
-                "estimated {} ± {:.0} s from {} of {} rows seen at absolute times elsewhere",
+                "estimated {} ± {:.1} s from {} of {} rows seen at absolute times elsewhere",
                 format_time(e.at),
                 e.approx_s,
                 e.agreeing,
                 e.tried
             ),
         },
+        (None, None) if kind == DumpKind::Describe && dump.newest_absolute.is_some() => {
+            let t = dump.newest_absolute.unwrap_or_default();
+            Capture {
+                at: Some(t),
+                approx_s: 0.0,
+                anchor: "describe-newest",
+                mtime_refuted: false,
+                detail: format!(
+                    "taken at or after {} (the newest absolute time in the describe output, a lower bound: ages may read early)",
+                    format_time(t)
+                ),
+            }
+        }
         (None, None) => Capture {
             at: None,
             approx_s: 0.0,
             anchor: "none",
+            mtime_refuted: false,
             detail: "capture time unknown (no --taken-at, no time in the dump, no mtime, no event seen elsewhere): \
                      relative ages not placed"
                 .into(),
         },
     }
+}
+
+/// Dumps saved together (one folder) were taken within minutes of each other, and their mtimes were set
+/// together too. When an estimate proved a folder's mtimes wrong (a copy without `-p`, a git checkout), a
+/// dump of that folder that could only use its mtime takes the estimate instead, its uncertainty widened by
+/// how far apart the two files' mtimes are.
+pub fn share_with_siblings(inputs: &[super::DumpInput], mut captures: Vec<Option<Capture>>) -> Vec<Option<Capture>> {
+    let folder = |p: &str| p.rsplit_once(['/', '!']).map_or("", |(d, _)| d).to_string();
+    let proven: Vec<(String, i64, Option<i64>, f64)> = inputs
+        .iter()
+        .zip(&captures)
+        .filter_map(|(d, c)| {
+            let c = c.as_ref()?;
+            let at = c.at.filter(|_| c.mtime_refuted)?;
+            Some((folder(&d.path), at, d.mtime, c.approx_s))
+        })
+        .collect();
+    for (d, c) in inputs.iter().zip(captures.iter_mut()) {
+        let Some(cap) = c.as_mut().filter(|c| c.anchor == "mtime") else {
+            continue;
+        };
+        let here = folder(&d.path);
+        let Some((_, at, their_mtime, approx)) = proven.iter().find(|(f, ..)| *f == here) else {
+            continue;
+        };
+        let spread = match (d.mtime, their_mtime) {
+            (Some(a), Some(b)) => ((a - b).abs() as f64 / S as f64).min(3_600.0),
+            _ => 3_600.0,
+        };
+        *cap = Capture {
+            at: Some(*at),
+            approx_s: approx + spread,
+            anchor: "estimate",
+            mtime_refuted: false,
+            detail: format!(
+                "estimated {} ± {:.0} s from the dumps saved beside it (their file mtimes were shown wrong, so this one's is not used)",
+                format_time(*at),
+                approx + spread
+            ),
+        };
+    }
+    captures
 }
 
 /// Aligns the dump's relative rows with the same events seen at absolute times elsewhere. An age `a` with
@@ -234,14 +292,23 @@ mod tests {
         for (name, age, printed) in [("a", 130, ago(130, 1)), ("b", 47, ago(47, 1)), ("c", 545, ago(540, 60))] {
             let e = ev(name, "Pulled", printed, printed);
             let t = truth - age * S;
-            seen.insert(EventKey::of(&e), Seen { first: Some(t), last: Some(t) });
+            seen.insert(
+                EventKey::of(&e),
+                Seen {
+                    first: Some(t),
+                    last: Some(t),
+                },
+            );
             dump.events.push(e);
         }
         // An outlier: the log ended an hour before the dump, so its last sighting is early.
         let e = ev("d", "BackOff", ago(300, 60), ago(60, 60));
         seen.insert(
             EventKey::of(&e),
-            Seen { first: Some(truth - 330 * S), last: Some(truth - 3_600 * S) },
+            Seen {
+                first: Some(truth - 330 * S),
+                last: Some(truth - 3_600 * S),
+            },
         );
         dump.events.push(e);
         let est = estimate(&dump, &seen).unwrap();
@@ -259,7 +326,11 @@ mod tests {
         let seen = FxHashMap::default();
         let c = decide(DumpKind::EventsTable, &dump, Some(5 * S), Some(9 * S), &seen);
         assert_eq!((c.anchor, c.at), ("taken-at-flag", Some(5 * S)));
-        dump.taken_at.push(TakenAt { at: 7 * S, line: 1, why: "date line above the dump".into() });
+        dump.taken_at.push(TakenAt {
+            at: 7 * S,
+            line: 1,
+            why: "date line above the dump".into(),
+        });
         let c = decide(DumpKind::EventsTable, &dump, None, Some(9 * S), &seen);
         assert_eq!((c.anchor, c.at), ("written", Some(7 * S)));
         assert!(c.detail.contains("date line above the dump, line 1"), "{}", c.detail);
@@ -276,10 +347,22 @@ mod tests {
         let mut dump = Dump::default();
         let mut seen = FxHashMap::default();
         let e = ev("a", "Pulled", ago(30, 1), ago(30, 1));
-        seen.insert(EventKey::of(&e), Seen { first: Some(truth - 30 * S), last: Some(truth - 30 * S) });
+        seen.insert(
+            EventKey::of(&e),
+            Seen {
+                first: Some(truth - 30 * S),
+                last: Some(truth - 30 * S),
+            },
+        );
         dump.events.push(e);
         // A git checkout a year later.
-        let c = decide(DumpKind::EventsTable, &dump, None, Some(truth + 365 * 86_400 * S), &seen);
+        let c = decide(
+            DumpKind::EventsTable,
+            &dump,
+            None,
+            Some(truth + 365 * 86_400 * S),
+            &seen,
+        );
         assert_eq!(c.anchor, "estimate");
         assert!((c.at.unwrap() - truth).abs() <= S);
         assert!(c.detail.contains("disagrees"), "{}", c.detail);

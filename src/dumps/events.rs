@@ -239,11 +239,17 @@ mod tests {
         assert_eq!(e.key.kind, "Pod");
         assert_eq!(e.key.namespace, "mirror-pod-with-grace-period-2630");
         assert_eq!(e.key.reason, "Pulled");
-        assert_eq!(e.key.message, r#"Successfully pulled image "docker.io/library/fedora:32""#);
+        assert_eq!(
+            e.key.message,
+            r#"Successfully pulled image "docker.io/library/fedora:32""#
+        );
         assert_eq!(e.field_path.as_deref(), Some("spec.containers{test}"));
         // formats.md 4 (k8s PR#118497, 1.27): structured, escaped quotes in the message
         let e = parse_echo(r#""Event occurred" object="default/ubuntu-sleep-2" fieldPath="" kind="Pod" apiVersion="v1" type="Warning" reason="FailedMount" message="MountVolume.SetUp failed for volume \"kube-api-access-8st28\" : object \"default\"/\"kube-root-ca.crt\" not registered""#).unwrap();
-        assert_eq!((e.key.namespace.as_str(), e.key.name.as_str()), ("default", "ubuntu-sleep-2"));
+        assert_eq!(
+            (e.key.namespace.as_str(), e.key.name.as_str()),
+            ("default", "ubuntu-sleep-2")
+        );
         assert_eq!(e.event_type, "Warning");
         assert_eq!(
             e.key.message,
@@ -287,8 +293,21 @@ mod tests {
         let s = 1_000_000_000i64;
         let capture = Some((10_000 * s, 0.0));
         let approx = EventFact::new(
-            ev(When::Ago { secs: 600, resolution: 60 }, When::Ago { secs: 60, resolution: 60 }, 5),
-            SourceRef { path: "events.txt".into(), line: 7 },
+            ev(
+                When::Ago {
+                    secs: 600,
+                    resolution: 60,
+                },
+                When::Ago {
+                    secs: 60,
+                    resolution: 60,
+                },
+                5,
+            ),
+            SourceRef {
+                path: "events.txt".into(),
+                line: 7,
+            },
             capture,
         );
         assert_eq!(approx.first.unwrap().at, 9_370 * s);
@@ -296,12 +315,24 @@ mod tests {
         let mut exact = approx.clone();
         exact.event.object.namespace = Some("kube-system".into());
         exact.key = EventKey::of(&exact.event);
-        exact.first = Some(Placed { at: 9_380 * s, approx_s: 0.0 });
+        exact.first = Some(Placed {
+            at: 9_380 * s,
+            approx_s: 0.0,
+        });
         exact.count = 8;
-        exact.sources = vec![SourceRef { path: "events.json".into(), line: 40 }];
+        exact.sources = vec![SourceRef {
+            path: "events.json".into(),
+            line: 40,
+        }];
         let mut merged = approx;
         merged.absorb(exact);
-        assert_eq!(merged.first.unwrap(), Placed { at: 9_380 * s, approx_s: 0.0 });
+        assert_eq!(
+            merged.first.unwrap(),
+            Placed {
+                at: 9_380 * s,
+                approx_s: 0.0
+            }
+        );
         assert_eq!(merged.last.unwrap().approx_s, 30.0);
         assert_eq!(merged.count, 8);
         assert_eq!(merged.sources.len(), 2);

@@ -78,10 +78,13 @@ pub fn join(
     let mut index: FxHashMap<EventKey, Vec<usize>> = FxHashMap::default();
     let mut reports = Vec::with_capacity(inputs.len());
     let mut state = state::State::default();
-    for mut d in inputs {
+    let captures: Vec<Option<Capture>> = inputs
+        .iter()
+        .map(|d| capture::has_ages(&d.dump).then(|| capture::decide(d.kind, &d.dump, taken_at_flag, d.mtime, &seen)))
+        .collect();
+    let captures = capture::share_with_siblings(&inputs, captures);
+    for (mut d, capture) in inputs.into_iter().zip(captures) {
         let ns = namespace_from_path(&d.path);
-        let capture = capture::has_ages(&d.dump)
-            .then(|| capture::decide(d.kind, &d.dump, taken_at_flag, d.mtime, &seen));
         let at = capture.as_ref().and_then(|c| c.at.map(|t| (t, c.approx_s)));
         let mut report = DumpReport {
             kind: d.kind.name(),
@@ -147,7 +150,12 @@ pub fn join(
     kept.extend(state_rows(&state));
     kept.retain(|r| crate::timeline::in_window(r, since, until));
     kept.sort_by(|a, b| {
-        (a.at.is_none(), a.at, &a.source.path, a.source.line).cmp(&(b.at.is_none(), b.at, &b.source.path, b.source.line))
+        (a.at.is_none(), a.at, &a.source.path, a.source.line).cmp(&(
+            b.at.is_none(),
+            b.at,
+            &b.source.path,
+            b.source.line,
+        ))
     });
     *timeline = kept;
     Joined { state, reports }
@@ -280,7 +288,13 @@ fn row_of_fact(f: EventFact) -> TimelineRow {
 /// container runs that ended.
 fn state_rows(state: &state::State) -> Vec<TimelineRow> {
     let mut rows = Vec::new();
-    let mut push = |at: i64, node: Option<String>, object: String, severity, message: String, src: &SourceRef, also: &[SourceRef]| {
+    let mut push = |at: i64,
+                    node: Option<String>,
+                    object: String,
+                    severity,
+                    message: String,
+                    src: &SourceRef,
+                    also: &[SourceRef]| {
         rows.push(TimelineRow {
             at: Some(at),
             approx_s: Some(0.0),
@@ -300,7 +314,9 @@ fn state_rows(state: &state::State) -> Vec<TimelineRow> {
     };
     for n in &state.nodes {
         for c in &n.item.conditions {
-            let Some(When::At(at)) = c.last_transition else { continue };
+            let Some(When::At(at)) = c.last_transition else {
+                continue;
+            };
             let healthy = if c.kind == "Ready" {
                 c.status == "True"
             } else {
@@ -317,7 +333,15 @@ fn state_rows(state: &state::State) -> Vec<TimelineRow> {
                 c.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
             );
             let (src, also) = n.sources.split_first().expect("an object has a source");
-            push(at, Some(n.item.name.clone()), format!("node/{}", n.item.name), "warning", message, src, also);
+            push(
+                at,
+                Some(n.item.name.clone()),
+                format!("node/{}", n.item.name),
+                "warning",
+                message,
+                src,
+                also,
+            );
         }
     }
     for p in &state.pods {

@@ -47,12 +47,19 @@ impl State {
         for mut p in dump.pods.drain(..) {
             resolve_pod(&mut p, capture);
             let s = src(p.line);
-            match self.pods.iter_mut().find(|x| same(&x.item.namespace, &x.item.name, &p.namespace, &p.name)) {
+            match self
+                .pods
+                .iter_mut()
+                .find(|x| same(&x.item.namespace, &x.item.name, &p.namespace, &p.name))
+            {
                 Some(x) => {
                     merge_pod(&mut x.item, p);
                     x.sources.push(s);
                 }
-                None => self.pods.push(Sourced { item: p, sources: vec![s] }),
+                None => self.pods.push(Sourced {
+                    item: p,
+                    sources: vec![s],
+                }),
             }
         }
         for mut n in dump.nodes.drain(..) {
@@ -64,7 +71,10 @@ impl State {
                     merge_node(&mut x.item, n);
                     x.sources.push(s);
                 }
-                None => self.nodes.push(Sourced { item: n, sources: vec![s] }),
+                None => self.nodes.push(Sourced {
+                    item: n,
+                    sources: vec![s],
+                }),
             }
         }
         for mut j in dump.jobs.drain(..) {
@@ -73,7 +83,11 @@ impl State {
             }
             j.conditions.iter_mut().for_each(|c| resolve_condition(c, capture));
             let s = src(j.line);
-            match self.jobs.iter_mut().find(|x| same(&x.item.namespace, &x.item.name, &j.namespace, &j.name)) {
+            match self
+                .jobs
+                .iter_mut()
+                .find(|x| same(&x.item.namespace, &x.item.name, &j.namespace, &j.name))
+            {
                 Some(x) => {
                     let a = &mut x.item;
                     fill!(a, j; namespace, created, started, completed, active, succeeded, failed, completions);
@@ -85,14 +99,21 @@ impl State {
                     }
                     x.sources.push(s);
                 }
-                None => self.jobs.push(Sourced { item: j, sources: vec![s] }),
+                None => self.jobs.push(Sourced {
+                    item: j,
+                    sources: vec![s],
+                }),
             }
         }
         for mut c in dump.cronjobs.drain(..) {
             resolve(&mut c.created, capture);
             resolve(&mut c.last_schedule, capture);
             let s = src(c.line);
-            match self.cronjobs.iter_mut().find(|x| same(&x.item.namespace, &x.item.name, &c.namespace, &c.name)) {
+            match self
+                .cronjobs
+                .iter_mut()
+                .find(|x| same(&x.item.namespace, &x.item.name, &c.namespace, &c.name))
+            {
                 Some(x) => {
                     let a = &mut x.item;
                     fill!(a, c; namespace, schedule, suspend, concurrency_policy, successful_history_limit,
@@ -102,7 +123,10 @@ impl State {
                     }
                     x.sources.push(s);
                 }
-                None => self.cronjobs.push(Sourced { item: c, sources: vec![s] }),
+                None => self.cronjobs.push(Sourced {
+                    item: c,
+                    sources: vec![s],
+                }),
             }
         }
         for w in dump.webhooks.drain(..) {
@@ -111,20 +135,25 @@ impl State {
                 x.item.admission == w.admission && x.item.configuration == w.configuration && x.item.name == w.name
             }) {
                 Some(x) => x.sources.push(s),
-                None => self.webhooks.push(Sourced { item: w, sources: vec![s] }),
+                None => self.webhooks.push(Sourced {
+                    item: w,
+                    sources: vec![s],
+                }),
             }
         }
     }
 
     /// Sorts every list by namespace and name, so output does not depend on read order.
     pub fn sort(&mut self) {
-        self.pods.sort_by(|a, b| (&a.item.namespace, &a.item.name).cmp(&(&b.item.namespace, &b.item.name)));
+        self.pods
+            .sort_by(|a, b| (&a.item.namespace, &a.item.name).cmp(&(&b.item.namespace, &b.item.name)));
         self.nodes.sort_by(|a, b| a.item.name.cmp(&b.item.name));
-        self.jobs.sort_by(|a, b| (&a.item.namespace, &a.item.name).cmp(&(&b.item.namespace, &b.item.name)));
-        self.cronjobs.sort_by(|a, b| (&a.item.namespace, &a.item.name).cmp(&(&b.item.namespace, &b.item.name)));
-        self.webhooks.sort_by(|a, b| {
-            (&a.item.configuration, &a.item.name).cmp(&(&b.item.configuration, &b.item.name))
-        });
+        self.jobs
+            .sort_by(|a, b| (&a.item.namespace, &a.item.name).cmp(&(&b.item.namespace, &b.item.name)));
+        self.cronjobs
+            .sort_by(|a, b| (&a.item.namespace, &a.item.name).cmp(&(&b.item.namespace, &b.item.name)));
+        self.webhooks
+            .sort_by(|a, b| (&a.item.configuration, &a.item.name).cmp(&(&b.item.configuration, &b.item.name)));
     }
 
     /// Whether nothing was read.
@@ -222,7 +251,11 @@ fn merge_node(a: &mut Node, mut b: Node) {
     }
     a.unschedulable |= b.unschedulable;
     for c in b.conditions {
-        if !a.conditions.iter().any(|x| x.kind == c.kind && x.last_transition == c.last_transition) {
+        if !a
+            .conditions
+            .iter()
+            .any(|x| x.kind == c.kind && x.last_transition == c.last_transition)
+        {
             a.conditions.push(c);
         }
     }
@@ -242,7 +275,10 @@ mod tests {
                 line: 3,
                 name: "etcd-master".into(),
                 status: Some("CrashLoopBackOff".into()),
-                created: Some(When::Ago { secs: 3_600, resolution: 60 }),
+                created: Some(When::Ago {
+                    secs: 3_600,
+                    resolution: 60,
+                }),
                 containers: vec![Container {
                     restarts: Some(183),
                     ..Container::default()
@@ -282,7 +318,11 @@ mod tests {
         assert_eq!(p.item.namespace.as_deref(), Some("kube-system"));
         assert_eq!(p.item.status.as_deref(), Some("CrashLoopBackOff"));
         assert_eq!(p.item.created, Some(When::At(10_000 * s - 3_630 * s)));
-        assert_eq!(p.item.containers.len(), 1, "the table's unnamed summary does not add a container");
+        assert_eq!(
+            p.item.containers.len(),
+            1,
+            "the table's unnamed summary does not add a container"
+        );
         assert_eq!(p.item.containers[0].restarts, Some(184));
         assert_eq!(p.item.containers[0].probes[0].failure_threshold, 8);
         assert_eq!(p.sources.len(), 2);

@@ -25,6 +25,7 @@ pub fn scan_dump(scan: &mut SourceScan, kind: DumpKind, bytes: &[u8]) {
     if let Some(t) = detect::written_capture_time(bytes) {
         dump.taken_at.insert(0, t);
     }
+    add_extremes(scan, &dump);
     for (line, reason) in dump.skipped.iter().take(8) {
         scan.problems.push(format!("line {line}: {reason}"));
     }
@@ -61,24 +62,43 @@ fn stream(scan: &mut SourceScan, bytes: &[u8]) -> Dump {
     let total_lines = bytecount_lines(bytes);
     let mut dump = Dump::default();
     let mut lines = Scanner::new(Format::Text);
-    let mut json_lines = 0;
     let starts: Vec<u64> = regions.iter().map(region_line).collect();
     for (i, region) in regions.into_iter().enumerate() {
         let next = starts.get(i + 1).copied().unwrap_or(total_lines + 1);
         match region {
             objects::Region::Json { line, dump: d } => {
-                let n = next.saturating_sub(line);
-                lines.structure(n);
-                json_lines += n;
+                lines.structure(next.saturating_sub(line));
                 dump.extend(d);
             }
             objects::Region::Text { bytes: range, .. } => lines.feed(&bytes[range]),
         }
     }
     scan.absorb(vec![lines.finish()]);
-    // Object text is read, not skipped: the scanner counted it as structure.
-    let _ = json_lines;
     dump
+}
+
+/// The dump's absolute times as the source's time range, so yearless logs of the bundle can take their
+/// year from an events.json (a dated reference like any other).
+fn add_extremes(scan: &mut SourceScan, d: &Dump) {
+    let times = d
+        .events
+        .iter()
+        .flat_map(|e| [(e.line, e.first.at()), (e.line, e.last.at())])
+        .filter_map(|(line, t)| Some((line, t?)));
+    let (mut lo, mut hi): (Option<(u64, i64)>, Option<(u64, i64)>) = (None, None);
+    for (line, t) in times {
+        lo = Some(lo.map_or((line, t), |x| if t < x.1 { (line, t) } else { x }));
+        hi = Some(hi.map_or((line, t), |x| if t > x.1 { (line, t) } else { x }));
+    }
+    if let (Some(n), None) = (d.newest_absolute, hi) {
+        hi = Some((1, n));
+    }
+    for (line, t) in lo.into_iter().chain(hi) {
+        scan.extremes.push(super::chunk::Stamp {
+            line,
+            time: parsers::RawTime::Instant { unix_nanos: t },
+        });
+    }
 }
 
 fn region_line(r: &objects::Region) -> u64 {

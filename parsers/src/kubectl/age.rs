@@ -5,7 +5,13 @@
 use super::When;
 use crate::time::{self, RawTime};
 
-const UNITS: &[(u8, u64)] = &[(b'y', 365 * 86_400), (b'd', 86_400), (b'h', 3_600), (b'm', 60), (b's', 1)];
+const UNITS: &[(u8, u64)] = &[
+    (b'y', 365 * 86_400),
+    (b'd', 86_400),
+    (b'h', 3_600),
+    (b'm', 60),
+    (b's', 1),
+];
 
 /// Parses one age as apimachinery's `HumanDuration` or the older `ShortHumanDuration` print it (`45s`,
 /// `2m3s`, `95m`, `5h12m`, `30h`, `2d3h`, `123d`, `3y20d`, `<unknown>`, `<invalid>`). Both truncate, so the
@@ -174,7 +180,18 @@ mod tests {
 
     #[test]
     fn non_ages_are_refused() {
-        for s in ["", "m", "5", "5x", "3h2d", "1m1m", "Normal", "99999999999999999999s", "-5s", "5 s"] {
+        for s in [
+            "",
+            "m",
+            "5",
+            "5x",
+            "3h2d",
+            "1m1m",
+            "Normal",
+            "99999999999999999999s",
+            "-5s",
+            "5 s",
+        ] {
             assert_eq!(parse_age(s), None, "{s:?}");
         }
     }
@@ -213,7 +230,10 @@ mod tests {
             parse_absolute("2020-04-24T13:30:27Z"),
             Some(When::At(1_587_735_027 * 1_000_000_000))
         );
-        assert_eq!(parse_when("Tue, 07 Jul 2015 16:19:54 -0700"), parse_absolute("2015-07-07T23:19:54Z"));
+        assert_eq!(
+            parse_when("Tue, 07 Jul 2015 16:19:54 -0700"),
+            parse_absolute("2015-07-07T23:19:54Z")
+        );
         assert_eq!(parse_absolute("Tue, 07 Jul 2015"), None);
         assert_eq!(parse_absolute("2018-01-01 10:00:00 +0000 UTC trailing words"), None);
     }

@@ -187,7 +187,10 @@ mod tests {
 
     #[test]
     fn date_lines_give_capture_times() {
-        assert_eq!(date_line("Mon Nov 23 10:00:00 UTC 2026"), Some(1_795_428_000 * 1_000_000_000));
+        assert_eq!(
+            date_line("Mon Nov 23 10:00:00 UTC 2026"),
+            Some(1_795_428_000 * 1_000_000_000)
+        );
         assert_eq!(
             date_line("Mon Nov 23 11:00:00 +0100 2026"),
             Some(1_795_428_000 * 1_000_000_000)
@@ -198,8 +201,10 @@ mod tests {
 
     #[test]
     fn capture_times_written_above_the_dump() {
-        let t = written_capture_time(b"$ date\nMon Nov 23 10:00:00 UTC 2026\n$ kubectl get events -A\nNAMESPACE   LAST SEEN\n")
-            .unwrap();
+        let t = written_capture_time(
+            b"$ date\nMon Nov 23 10:00:00 UTC 2026\n$ kubectl get events -A\nNAMESPACE   LAST SEEN\n",
+        )
+        .unwrap();
         assert_eq!((t.at, t.line), (1_795_428_000 * 1_000_000_000, 2));
         let t = written_capture_time(b"# taken at 2026-11-23T10:00:00Z by oncall\nLAST SEEN   TYPE\n");
         assert_eq!(t, None, "trailing words after the time are not a time");

@@ -161,7 +161,9 @@ mod tests {
     #[test]
     fn misaligned_rows_are_refused() {
         let h = Header::parse("LAST SEEN   TYPE      REASON    OBJECT    MESSAGE", MULTI).unwrap();
-        assert!(h.cells("49s (x2 over 51s)   Warning   BackOff   pod/x   Back-off").is_none());
+        assert!(h
+            .cells("49s (x2 over 51s)   Warning   BackOff   pod/x   Back-off")
+            .is_none());
         assert!(h.cells("5m          Normal    Pulled    pod/x     ok").is_some());
     }
 
@@ -169,7 +171,13 @@ mod tests {
     fn wide_split_fallback() {
         assert_eq!(
             split_wide("49s (x2 over 51s)   Warning   BackOff  pod/x   Back-off restarting failed container"),
-            ["49s (x2 over 51s)", "Warning", "BackOff", "pod/x", "Back-off restarting failed container"]
+            [
+                "49s (x2 over 51s)",
+                "Warning",
+                "BackOff",
+                "pod/x",
+                "Back-off restarting failed container"
+            ]
         );
         assert_eq!(split_wide("a\tb\t\tc"), ["a", "b", "c"]);
     }
