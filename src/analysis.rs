@@ -255,6 +255,7 @@ fn identify(s: &SourceScan, known_hosts: &[String], zones: &ZoneRules) -> Facts 
         .map(|(i, _)| entities::component_from_ident(i).map_or_else(|| i.clone(), str::to_string))
         .or_else(|| pod.as_ref().map(|(_, c)| c.clone()))
         .or_else(|| entities::component_from_file_name(file_name).map(str::to_string))
+        .or_else(|| entities::component_from_pod_folder(path).map(str::to_string))
         .or_else(|| component_from_format(s).map(str::to_string));
     let (zone, zone_reason) = zones.zone_for(node.as_deref(), path);
     Facts {

@@ -183,13 +183,29 @@ pub fn share_with_siblings(inputs: &[super::DumpInput], mut captures: Vec<Option
             continue;
         };
         let here = folder(&d.path);
-        let Some((_, at, their_mtime, approx)) = proven.iter().find(|(f, ..)| *f == here) else {
+        // The sibling whose mtime is nearest (to the second), then the tightest estimate.
+        let gap = |m: Option<i64>| match (d.mtime, m) {
+            (Some(x), Some(y)) => (x - y).abs() / S,
+            _ => i64::MAX,
+        };
+        let nearest = proven.iter().filter(|(f, ..)| *f == here).min_by(|a, b| {
+            (gap(a.2), a.3)
+                .partial_cmp(&(gap(b.2), b.3))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let Some((_, at, their_mtime, approx)) = nearest else {
             continue;
         };
+        // Siblings taken minutes apart make the borrowed time that much less certain.
+        let disagreement = proven
+            .iter()
+            .filter(|(f, ..)| *f == here)
+            .map(|p| (p.1 - at).abs() as f64 / S as f64)
+            .fold(0.0, f64::max);
         let spread = match (d.mtime, their_mtime) {
             (Some(a), Some(b)) => ((a - b).abs() as f64 / S as f64).min(3_600.0),
             _ => 3_600.0,
-        };
+        } + disagreement;
         *cap = Capture {
             at: Some(*at),
             approx_s: approx + spread,

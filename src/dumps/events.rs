@@ -207,11 +207,17 @@ impl EventFact {
     }
 }
 
+const SECOND: i64 = 1_000_000_000;
+
 /// The more precise of two placements; among equally precise ones, the one `prefer` picks.
 fn better(a: Option<Placed>, b: Option<Placed>, prefer: impl Fn(&Placed, &Placed) -> bool) -> Option<Placed> {
     match (a, b) {
         (Some(x), Some(y)) => {
             let (xe, ye) = (x.approx_s == 0.0, y.approx_s == 0.0);
+            // Event objects write whole seconds; a log line of the same second says more.
+            if xe && ye && x.at.div_euclid(SECOND) == y.at.div_euclid(SECOND) {
+                return Some(if x.at.rem_euclid(SECOND) != 0 { x } else { y });
+            }
             Some(if xe != ye {
                 if xe {
                     x

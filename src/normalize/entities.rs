@@ -55,6 +55,16 @@ pub fn component_from_file_name(name: &str) -> Option<&'static str> {
         .map(|(_, c)| *c)
 }
 
+/// The component a `kubectl cluster-info dump` pod log names by its folder: `<ns>/<pod>/logs.txt` with a
+/// static pod such as `kube-controller-manager-cp-1` gives `kube-controller-manager`.
+pub fn component_from_pod_folder(path: &str) -> Option<&'static str> {
+    let mut parts = path.rsplit(['/', '!']);
+    if parts.next()? != "logs.txt" {
+        return None;
+    }
+    component_from_file_name(parts.next()?)
+}
+
 /// What a CRI log path says: `/var/log/pods/<ns>_<pod>_<uid>/<container>/<n>.log` or
 /// `/var/log/containers/<pod>_<ns>_<container>-<id>.log`. Returns (object `pod/<ns>/<pod>`, container).
 pub fn pod_from_log_path(path: &str) -> Option<(String, String)> {
@@ -219,6 +229,23 @@ pub fn object_of(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cluster_info_pod_folders() {
+        assert_eq!(
+            component_from_pod_folder("dump/kube-system/kube-controller-manager-cp-1/logs.txt"),
+            Some("kube-controller-manager")
+        );
+        assert_eq!(
+            component_from_pod_folder("dump/kube-system/etcd-master-1/logs.txt"),
+            Some("etcd")
+        );
+        assert_eq!(component_from_pod_folder("dump/default/web-5d4f-x2v9q/logs.txt"), None);
+        assert_eq!(
+            component_from_pod_folder("dump/kube-system/etcd-master-1/other.txt"),
+            None
+        );
+    }
 
     #[test]
     fn objects_from_real_lines() {

@@ -14,8 +14,18 @@ pub const MAX_STREAM_DUMP: usize = 1 << 30;
 pub fn scan_dump(scan: &mut SourceScan, kind: DumpKind, bytes: &[u8]) {
     scan.format = Some((Format::Text, Format::Text));
     scan.bytes = bytes.len() as u64;
+    let mut kind = kind;
     let mut dump = match kind {
-        DumpKind::Json | DumpKind::ClusterInfoStream => stream(scan, bytes),
+        DumpKind::Json | DumpKind::ClusterInfoStream => {
+            let (d, has_logs) = stream(scan, bytes);
+            // The head may show only JSON: log blocks further down make it the cluster-info stream.
+            kind = if has_logs {
+                DumpKind::ClusterInfoStream
+            } else {
+                DumpKind::Json
+            };
+            d
+        }
         _ => {
             let d = kubectl::parse(kind, bytes);
             count_document_lines(scan, bytes, &d);
@@ -56,13 +66,14 @@ fn count_document_lines(scan: &mut SourceScan, bytes: &[u8], d: &Dump) {
     c.records = c.lines - c.blank - c.unparsed;
 }
 
-/// JSON documents, possibly with cluster-info log blocks between them.
-fn stream(scan: &mut SourceScan, bytes: &[u8]) -> Dump {
+/// JSON documents, possibly with cluster-info log blocks between them; also says whether there were any.
+fn stream(scan: &mut SourceScan, bytes: &[u8]) -> (Dump, bool) {
     let regions = objects::split_stream(bytes);
     let total_lines = bytecount_lines(bytes);
     let mut dump = Dump::default();
     let mut lines = Scanner::new(Format::Text);
     let starts: Vec<u64> = regions.iter().map(region_line).collect();
+    let has_logs = regions.iter().any(|r| matches!(r, objects::Region::Text { .. }));
     for (i, region) in regions.into_iter().enumerate() {
         let next = starts.get(i + 1).copied().unwrap_or(total_lines + 1);
         match region {
@@ -74,7 +85,7 @@ fn stream(scan: &mut SourceScan, bytes: &[u8]) -> Dump {
         }
     }
     scan.absorb(vec![lines.finish()]);
-    dump
+    (dump, has_logs)
 }
 
 /// The dump's absolute times as the source's time range, so yearless logs of the bundle can take their
@@ -85,11 +96,9 @@ fn add_extremes(scan: &mut SourceScan, d: &Dump) {
         .iter()
         .flat_map(|e| [(e.line, e.first.at()), (e.line, e.last.at())])
         .filter_map(|(line, t)| Some((line, t?)));
-    let (mut lo, mut hi): (Option<(u64, i64)>, Option<(u64, i64)>) = (None, None);
-    for (line, t) in times {
-        lo = Some(lo.map_or((line, t), |x| if t < x.1 { (line, t) } else { x }));
-        hi = Some(hi.map_or((line, t), |x| if t > x.1 { (line, t) } else { x }));
-    }
+    let times: Vec<(u64, i64)> = times.collect();
+    let lo = times.iter().min_by_key(|(_, t)| *t).copied();
+    let mut hi = times.iter().max_by_key(|(_, t)| *t).copied();
     if let (Some(n), None) = (d.newest_absolute, hi) {
         hi = Some((1, n));
     }

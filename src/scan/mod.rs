@@ -568,7 +568,7 @@ impl SourceScan {
                 c.invalid_utf8
             ));
         }
-        if c.lines > 0 && c.records == 0 && self.format.is_some() {
+        if c.lines > 0 && c.records == 0 && self.format.is_some() && self.dump.is_none() {
             self.problems
                 .push("no line of this file matches a known log format".into());
         }
