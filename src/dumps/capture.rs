@@ -16,6 +16,8 @@ use serde::Serialize;
 const S: i64 = 1_000_000_000;
 /// How far an mtime may stray from the estimate (beyond its uncertainty) before the estimate wins.
 const MTIME_SLACK_S: f64 = 120.0;
+/// Fewest alignments that must agree for an estimate.
+const MIN_AGREEING: usize = 2;
 /// Most alignments considered per dump (the sweep is quadratic).
 const MAX_ALIGNMENTS: usize = 2_000;
 
@@ -261,6 +263,10 @@ fn best_overlap(intervals: &[(i64, i64)]) -> Option<Estimate> {
         }
     }
     let (n, lo, hi) = best?;
+    // A handful of coincidences among thousands of rows is noise, not an alignment.
+    if n < MIN_AGREEING || n * 10 < intervals.len() {
+        return None;
+    }
     Some(Estimate {
         at: lo + (hi - lo) / 2,
         approx_s: ((hi - lo) as f64 / 2.0 / S as f64).max(0.5),

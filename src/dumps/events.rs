@@ -4,8 +4,6 @@
 
 use crate::model::SourceRef;
 use parsers::kubectl::{Event, When};
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// What makes two sightings the same event: the object, the reason and the message.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,62 +68,89 @@ pub struct Echo {
     pub field_path: Option<String>,
 }
 
-struct Patterns {
-    reference: Regex,
-    occurred: Regex,
-}
-
-fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| Patterns {
-        // formats.md 4 (StartLogging, every version): Event(%#v): type: '%v' reason: '%v' %v
-        reference: Regex::new(
-            r#"Event\((?:v1|api)\.ObjectReference\{Kind:"([^"]*)", Namespace:"([^"]*)", Name:"([^"]*)",.*?FieldPath:"([^"]*)"\}\): type: '([^']*)' reason: '([^']*)' (.*)$"#,
-        )
-        .expect("echo pattern"),
-        // 1.19+ (StartStructuredLogging): "Event occurred" object="ns/name" fieldPath="" kind="Pod" ...
-        occurred: Regex::new(
-            r#"Event occurred"? object="([^"]*)"(?: fieldPath="([^"]*)")? kind="([^"]*)".*? type="([^"]*)" reason="([^"]*)" message="((?:[^"\\]|\\.)*)""#,
-        )
-        .expect("echo pattern"),
-    })
-}
-
 /// Reads an event echo (`Event(v1.ObjectReference{...}): type: ... reason: ... msg` or the structured
-/// `"Event occurred" object=... reason=... message=...`) from a log row's message.
+/// `"Event occurred" object=... reason=... message=...`) from a log row's message. Both are fixed Go formats
+/// (formats.md 4: `StartLogging`, `StartStructuredLogging`), read by their literal delimiters: tens of
+/// thousands of echo rows are common, and this runs on each.
 pub fn parse_echo(text: &str) -> Option<Echo> {
-    let p = patterns();
-    let first_line = text.lines().next().unwrap_or(text);
-    if let Some(c) = p.reference.captures(first_line) {
-        return Some(Echo {
-            key: EventKey {
-                namespace: c[2].to_string(),
-                kind: c[1].to_string(),
-                name: c[3].to_string(),
-                reason: c[6].to_string(),
-                message: normalize_message(&c[7]),
-            },
-            event_type: c[5].to_string(),
-            field_path: Some(c[4].to_string()).filter(|f| !f.is_empty()),
-        });
+    let line = text.lines().next().unwrap_or(text);
+    if let Some(at) = find(line, "ObjectReference{") {
+        return reference_echo(&line[at..]);
     }
-    let c = p.occurred.captures(first_line)?;
-    let (namespace, name) = match c[1].split_once('/') {
-        Some((ns, n)) => (ns.to_string(), n.to_string()),
-        None => (String::new(), c[1].to_string()),
-    };
-    let message = c[6].replace("\\\"", "\"").replace("\\\\", "\\");
+    occurred_echo(&line[find(line, "Event occurred")?..])
+}
+
+fn find(hay: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes())
+}
+
+/// The text between `open` (searched from the start of `s`) and the next `close`, and what follows.
+fn between<'a>(s: &'a str, open: &str, close: char) -> Option<(&'a str, &'a str)> {
+    let start = find(s, open)? + open.len();
+    let len = s[start..].find(close)?;
+    Some((&s[start..start + len], &s[start + len + close.len_utf8()..]))
+}
+
+/// `ObjectReference{Kind:"Pod", Namespace:"ns", Name:"x", ..., FieldPath:"f"}): type: 'Normal' reason: 'R' msg`
+fn reference_echo(s: &str) -> Option<Echo> {
+    let (kind, rest) = between(s, "Kind:\"", '"')?;
+    let (namespace, rest) = between(rest, "Namespace:\"", '"')?;
+    let (name, rest) = between(rest, "Name:\"", '"')?;
+    let (field_path, rest) = between(rest, "FieldPath:\"", '"')?;
+    let rest = rest.strip_prefix("}): ")?;
+    let (event_type, rest) = between(rest, "type: '", '\'')?;
+    let (reason, rest) = between(rest, " reason: '", '\'')?;
     Some(Echo {
         key: EventKey {
-            namespace,
-            kind: c[3].to_string(),
-            name,
-            reason: c[5].to_string(),
+            namespace: namespace.to_string(),
+            kind: kind.to_string(),
+            name: name.to_string(),
+            reason: reason.to_string(),
+            message: normalize_message(rest.strip_prefix(' ').unwrap_or(rest)),
+        },
+        event_type: event_type.to_string(),
+        field_path: Some(field_path.to_string()).filter(|f| !f.is_empty()),
+    })
+}
+
+/// `"Event occurred" object="ns/name" fieldPath="" kind="Pod" apiVersion="v1" type="Warning" reason="R" message="m"`
+fn occurred_echo(s: &str) -> Option<Echo> {
+    let (object, _) = between(s, " object=\"", '"')?;
+    let field_path = between(s, " fieldPath=\"", '"').map(|(f, _)| f);
+    let (kind, _) = between(s, " kind=\"", '"')?;
+    let (event_type, _) = between(s, " type=\"", '"')?;
+    let (reason, _) = between(s, " reason=\"", '"')?;
+    let message = go_quoted(&s[find(s, " message=\"")? + 10..])?;
+    let (namespace, name) = object.split_once('/').unwrap_or(("", object));
+    Some(Echo {
+        key: EventKey {
+            namespace: namespace.to_string(),
+            kind: kind.to_string(),
+            name: name.to_string(),
+            reason: reason.to_string(),
             message: normalize_message(&message),
         },
-        event_type: c[4].to_string(),
-        field_path: c.get(2).map(|m| m.as_str().to_string()).filter(|f| !f.is_empty()),
+        event_type: event_type.to_string(),
+        field_path: field_path.filter(|f| !f.is_empty()).map(str::to_string),
     })
+}
+
+/// The content of a Go-quoted string whose opening quote has been consumed, unescaped (`\"`, `\\`).
+fn go_quoted(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
 }
 
 /// A time placed in UTC with its uncertainty.
@@ -180,6 +205,20 @@ impl EventFact {
             count: e.count.max(1),
             sources: vec![source],
             event: e,
+        }
+    }
+
+    /// Adds a sighting seen in a log (an echo): its times, count and line.
+    pub fn add_sighting(&mut self, first: Option<Placed>, last: Option<Placed>, count: u64, source: &SourceRef) {
+        self.first = better(self.first, first, |a, b| a.at <= b.at);
+        self.last = better(self.last, last, |a, b| a.at >= b.at);
+        self.count = self.count.max(count);
+        if !self
+            .sources
+            .iter()
+            .any(|x| x.path == source.path && x.line == source.line)
+        {
+            self.sources.push(source.clone());
         }
     }
 

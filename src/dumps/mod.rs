@@ -11,7 +11,8 @@ use crate::signals;
 use capture::{Capture, Seen};
 use events::{EventFact, EventKey, Placed};
 use parsers::kubectl::{Dump, DumpKind, When};
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 /// A dump source handed over by the scan.
@@ -66,11 +67,31 @@ pub fn join(
     since: Option<i64>,
     until: Option<i64>,
 ) -> Joined {
-    let echoes: Vec<(usize, events::Echo)> = timeline
+    if inputs.is_empty() {
+        return Joined {
+            state: state::State::default(),
+            reports: Vec::new(),
+        };
+    }
+    // Only echoes of dumped events matter (to place the dumps and to merge with them): a row must name one of
+    // the dumped objects before its echo is parsed, and its key must be a dumped event's.
+    let dumped: FxHashSet<EventKey> = inputs
         .iter()
+        .flat_map(|d| d.dump.events.iter().map(|e| EventKey::of(e).without_namespace()))
+        .collect();
+    let names: FxHashSet<&str> = dumped
+        .iter()
+        .map(|k| k.name.as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let named = aho_corasick::AhoCorasick::new(names).ok();
+    let echoes: Vec<(usize, events::Echo)> = timeline
+        .par_iter()
         .enumerate()
         .filter(|(_, r)| r.signal == Some(signals::SignalKind::EventEcho))
+        .filter(|(_, r)| named.as_ref().is_some_and(|ac| ac.is_match(&r.message)))
         .filter_map(|(i, r)| events::parse_echo(&r.message).map(|e| (i, e)))
+        .filter(|(_, e)| dumped.contains(&e.key.without_namespace()))
         .collect();
     let seen = absolute_sightings(&inputs, &echoes, timeline);
 
@@ -130,35 +151,24 @@ pub fn join(
                 approx_s: row.approx_s.unwrap_or(0.0),
             })
         };
-        let sighting = EventFact {
-            key: echo.key.clone(),
-            event: facts[f].event.clone(),
-            first: exact(row.at),
-            last: exact(row.last_at.or(row.at)),
-            count: row.count,
-            sources: vec![row.source.clone()],
-        };
-        facts[f].absorb(sighting);
+        facts[f].add_sighting(exact(row.at), exact(row.last_at.or(row.at)), row.count, &row.source);
         absorbed[*i] = true;
     }
-    let mut kept: Vec<TimelineRow> = std::mem::take(timeline)
-        .into_iter()
-        .zip(absorbed)
-        .filter_map(|(r, gone)| (!gone).then_some(r))
-        .collect();
-    kept.extend(facts.into_iter().map(row_of_fact));
-    kept.extend(state_rows(&state));
-    kept.retain(|r| crate::timeline::in_window(r, since, until));
-    kept.sort_by(|a, b| {
-        (a.at.is_none(), a.at, &a.source.path, a.source.line).cmp(&(
-            b.at.is_none(),
-            b.at,
-            &b.source.path,
-            b.source.line,
-        ))
-    });
-    *timeline = kept;
+    // The log rows are in order already: appended after them, the new rows make a second sorted run, which
+    // the (adaptive) sort merges in one pass.
+    let mut gone = absorbed.into_iter();
+    timeline.retain(|_| !gone.next().unwrap_or(false));
+    let mut added: Vec<TimelineRow> = facts.into_iter().map(row_of_fact).chain(state_rows(&state)).collect();
+    added.retain(|r| crate::timeline::in_window(r, since, until));
+    added.sort_by(row_order);
+    timeline.extend(added);
+    timeline.sort_by(row_order);
     Joined { state, reports }
+}
+
+/// Timeline order: placed rows by time (rows without a time last), then source path and line.
+fn row_order(a: &TimelineRow, b: &TimelineRow) -> std::cmp::Ordering {
+    (a.at.is_none(), a.at, &a.source.path, a.source.line).cmp(&(b.at.is_none(), b.at, &b.source.path, b.source.line))
 }
 
 /// Events seen at absolute times: dumped objects with absolute times and component log echoes.
