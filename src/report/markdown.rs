@@ -124,15 +124,19 @@ fn timeline_row(r: &TimelineRow, out: &mut dyn Write) -> io::Result<()> {
         let until = r.last_at.map(format_time).unwrap_or_default();
         msg = format!("{msg} **×{} until {until}**", r.count);
     }
+    let mut source = cell(&format!("{}:{}", r.source.path, r.source.line));
+    if !r.also_in.is_empty() {
+        // One event seen in several dumps or echoed by a component: every place it was seen.
+        let also: Vec<String> = r.also_in.iter().map(|s| cell(&format!("{}:{}", s.path, s.line))).collect();
+        source = format!("{source}<br>also {}", also.join(", "));
+    }
     writeln!(
         out,
-        "| {time} | {} | {} | {} | {} | {msg} | {}:{} |",
+        "| {time} | {} | {} | {} | {} | {msg} | {source} |",
         cell(r.node.as_deref().unwrap_or("")),
         cell(r.component.as_deref().unwrap_or("")),
         cell(r.object.as_deref().unwrap_or("")),
         r.severity,
-        cell(&r.source.path),
-        r.source.line
     )
 }
 

@@ -23,7 +23,8 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         }
     }
     for r in &a.timeline {
-        let time = r.at.map_or_else(|| "(no time)".into(), format_time);
+        let approx = if r.approx_s == Some(0.0) { "" } else { "~" };
+        let time = r.at.map_or_else(|| "(no time)".into(), |t| format!("{approx}{}", format_time(t)));
         let (on, off) = match (color, r.severity) {
             (true, "critical") => ("\x1b[1;31m", "\x1b[0m"),
             (true, "error") => ("\x1b[31m", "\x1b[0m"),
@@ -50,6 +51,10 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             for_terminal(&r.source.path),
             r.source.line
         )?;
+        if !r.also_in.is_empty() {
+            let also: Vec<String> = r.also_in.iter().map(|s| format!("{}:{}", s.path, s.line)).collect();
+            writeln!(out, "    also in {}", for_terminal(&shorten(&also.join(", "), 500)))?;
+        }
     }
     Ok(())
 }

@@ -27,7 +27,10 @@ pub fn scan_dump(scan: &mut SourceScan, kind: DumpKind, bytes: &[u8]) {
             d
         }
         _ => {
-            let d = kubectl::parse(kind, bytes);
+            let mut d = kubectl::parse(kind, bytes);
+            // What people put above a dump (the prompt and command, a `date` line) is part of it.
+            let preamble = detect::preamble_lines(bytes);
+            d.skipped.retain(|(line, _)| *line > preamble);
             count_document_lines(scan, bytes, &d);
             d
         }

@@ -80,6 +80,12 @@ pub fn written_capture_time(head: &[u8]) -> Option<super::TakenAt> {
     None
 }
 
+/// How many lines above the dump are preamble (prompt, command, `date` output, comments, blank lines).
+pub fn preamble_lines(head: &[u8]) -> u64 {
+    let text = String::from_utf8_lossy(&head[..head.len().min(64 * 1024)]);
+    text.lines().take(PREAMBLE_LINES).take_while(|l| is_preamble(l)).count() as u64
+}
+
 /// Lines people leave above a dump: the command and its prompt, `date` output, comments, blank lines.
 fn is_preamble(l: &str) -> bool {
     let t = l.trim();
@@ -211,6 +217,12 @@ mod tests {
         let t = written_capture_time(b"# captured: 2026-11-23T10:00:00Z\nLAST SEEN   TYPE\n").unwrap();
         assert_eq!((t.at, t.line), (1_795_428_000 * 1_000_000_000, 1));
         assert_eq!(written_capture_time(b"LAST SEEN   TYPE\n8m   Normal\n"), None);
+    }
+
+    #[test]
+    fn preamble_is_counted() {
+        assert_eq!(preamble_lines(b"$ date -u\nMon Mar 13 10:08:00 UTC 2023\n$ kubectl describe pod x\nName: x\n"), 3);
+        assert_eq!(preamble_lines(b"Name: x\n"), 0);
     }
 
     #[test]
