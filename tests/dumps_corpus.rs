@@ -165,6 +165,15 @@ fn cluster_info_dump_folder_end_to_end() {
     assert_eq!(cj["successful_history_limit"], 3);
     let jobs = st["jobs"].as_array().unwrap();
     assert_eq!(jobs.len(), 11);
+    // The jobs table names no owner: the CronJob's naming scheme links them.
+    assert_eq!(jobs[0]["owners"][0]["kind"], "CronJob");
+    assert_eq!(jobs[0]["owners"][0]["name"], "report-gen");
+    assert_eq!(jobs[0]["namespace"], "batch-jobs");
+    assert!(
+        jobs[0]["created"].as_str().unwrap().starts_with("2024-05-14T10:0"),
+        "{}",
+        jobs[0]
+    );
     let pods = st["pods"].as_array().unwrap();
     assert_eq!(pods.len(), 11);
     assert_eq!(pods[0]["owners"][0]["kind"], "Job");
@@ -252,4 +261,120 @@ fn cluster_info_dump_stdout_form() {
         .expect("a kcm error row");
     assert_eq!(err["source"]["line"], kcm_first_line + 2);
     assert_eq!(err["at"], "2024-05-14T10:00:30.149Z");
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+#[test]
+fn must_gather_tree_takes_namespace_and_pod_from_the_layout() {
+    let tmp = tempfile::tempdir().unwrap();
+    // formats.md 7.3 (k8s#90482): a scheduler event written by the new API (null first/last timestamps).
+    write(
+        tmp.path(),
+        "must-gather/namespaces/magellan/core/events.yaml",
+        r#"apiVersion: v1
+items:
+- action: Binding
+  apiVersion: v1
+  eventTime: "2020-04-24T13:38:26.252501Z"
+  firstTimestamp: null
+  involvedObject:
+    apiVersion: v1
+    kind: Pod
+    name: alertmanager-monit-alertmanager-0
+    namespace: magellan
+    resourceVersion: "17555"
+    uid: a2348ab9-1b8a-4a1e-8e0b-0c5c4d8e1a10
+  kind: Event
+  lastTimestamp: null
+  message: Successfully assigned magellan/alertmanager-monit-alertmanager-0 to ip-172-31-181-132
+  metadata:
+    creationTimestamp: "2020-04-24T13:38:26Z"
+    name: alertmanager-monit-alertmanager-0.1608c507df74c9ad
+    namespace: magellan
+  reason: Scheduled
+  reportingComponent: default-scheduler
+  reportingInstance: default-scheduler-ip-172-31-181-132
+  source:
+    component: default-scheduler
+  type: Normal
+kind: List
+metadata:
+  resourceVersion: ""
+"#,
+    );
+    write(
+        tmp.path(),
+        "must-gather/namespaces/magellan/pods/alertmanager-monit-alertmanager-0/alertmanager/alertmanager/logs/current.log",
+        "2020-04-24T13:38:30.117230718Z level=error ts=2020-04-24T13:38:30.117Z caller=main.go:245 msg=\"Unable to create data directory\" err=\"mkdir /alertmanager: permission denied\"\n",
+    );
+    let v = analyze(tmp.path());
+    let ev = input(&v, "must-gather/namespaces/magellan/core/events.yaml");
+    assert_eq!(ev["format"], "kubectl-yaml");
+    assert_eq!(ev["dump"]["events"], 1);
+    let sched = &rows_with(&v, "Scheduled: Successfully assigned")[0];
+    assert_eq!(sched["at"], "2020-04-24T13:38:26.252501Z");
+    assert_eq!(sched["object"], "pod/magellan/alertmanager-monit-alertmanager-0");
+    assert_eq!(sched["component"], "default-scheduler");
+    // Evidence points at the object's `metadata.name` line.
+    assert_eq!(sched["source"]["line"], 19);
+    let err = &rows_with(&v, "Unable to create data directory")[0];
+    assert_eq!(
+        err["object"],
+        "pod/magellan/alertmanager-monit-alertmanager-0:alertmanager"
+    );
+    assert_eq!(err["at"], "2020-04-24T13:38:30.117230718Z");
+}
+
+#[test]
+fn damaged_dumps_are_reported_and_the_rest_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A table cut mid-row, an unknown column, an age that does not parse.
+    write(
+        tmp.path(),
+        "events.txt",
+        "LAST SEEN   TYPE      REASON      OBJECT                 COLOR   MESSAGE\n\
+         5m          Warning   BackOff     pod/web-5d4f-x2v9q     blue    Back-off restarting failed container\n\
+         soon        Normal    Pulled      pod/web-5d4f-x2v9q     red     Container image \"nginx\" already present on machine\n\
+         45s         Warning   Unhealthy   pod/web-5d4f-x2v9q     red     Liveness probe fai",
+    );
+    // A JSON list truncated inside its third item.
+    let items: Vec<String> = (0..3)
+        .map(|i| {
+            format!(
+                r#"{{"apiVersion":"v1","kind":"Event","metadata":{{"name":"web.{i:x}","namespace":"default"}},"involvedObject":{{"kind":"Pod","name":"web-5d4f-x2v9q","namespace":"default"}},"reason":"Killing","message":"Stopping container web","type":"Normal","count":1,"firstTimestamp":"2024-05-14T10:0{i}:00Z","lastTimestamp":"2024-05-14T10:0{i}:00Z","source":{{"component":"kubelet","host":"worker-1"}}}}"#
+            )
+        })
+        .collect();
+    let list = format!(
+        "{{\n\"kind\": \"EventList\",\n\"items\": [\n{},\n{},\n{}\n]\n}}\n",
+        items[0], items[1], items[2]
+    );
+    write(tmp.path(), "events.json", &list[..list.len() - 60]);
+    let v = run_json(&[
+        tmp.path().as_os_str(),
+        "--taken-at".as_ref(),
+        "2024-05-14T11:00:00Z".as_ref(),
+    ]);
+    let t = input(&v, "events.txt");
+    assert_eq!(t["format"], "kubectl-events-table");
+    let problems = t["problems"].to_string();
+    assert!(problems.contains("line 3") && problems.contains("soon"), "{problems}");
+    assert_eq!(t["skipped"], 1);
+    assert_eq!(rows_with(&v, "BackOff: Back-off restarting failed container").len(), 1);
+    let cut = &rows_with(&v, "Unhealthy: Liveness probe fai")[0];
+    assert_eq!(cut["at"], "2024-05-14T10:59:14.500Z");
+    let j = input(&v, "events.json");
+    assert_eq!(j["format"], "kubectl-json");
+    assert_eq!(j["dump"]["events"], 2, "{j}");
+    assert!(j["problems"].to_string().contains("truncated"), "{j}");
+    assert_eq!(
+        rows_with(&v, "Killing: Stopping container web").len(),
+        1,
+        "same event twice in one list stays one row"
+    );
 }

@@ -136,6 +136,7 @@ pub fn join(
         state.add(&d.path, d.dump, at.map(|(t, _)| t));
         reports.push((d.source, report));
     }
+    state.link_cronjob_jobs();
     state.sort();
 
     // Echoes of a dumped event join it: the log's exact times replace estimated ones.

@@ -143,6 +143,35 @@ impl State {
         }
     }
 
+    /// Links Jobs no dump gave an owner to the CronJob that made them: a CronJob names its Jobs
+    /// `<cronjob>-<scheduled minute>` (formats.md 6.2), so `report-gen-28594680` of a known CronJob
+    /// `report-gen` in the same namespace is its Job.
+    pub fn link_cronjob_jobs(&mut self) {
+        for j in self.jobs.iter_mut().filter(|j| j.item.owners.is_empty()) {
+            let Some((prefix, suffix)) = j.item.name.rsplit_once('-') else {
+                continue;
+            };
+            if suffix.is_empty() || !suffix.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let owner = self
+                .cronjobs
+                .iter()
+                .find(|c| c.item.name == prefix && same(&c.item.namespace, &c.item.name, &j.item.namespace, prefix));
+            if let Some(c) = owner {
+                j.item.owners.push(parsers::kubectl::ObjectRef {
+                    kind: Some("CronJob".into()),
+                    namespace: c.item.namespace.clone(),
+                    name: c.item.name.clone(),
+                    field_path: None,
+                });
+                if j.item.namespace.is_none() {
+                    j.item.namespace.clone_from(&c.item.namespace);
+                }
+            }
+        }
+    }
+
     /// Sorts every list by namespace and name, so output does not depend on read order.
     pub fn sort(&mut self) {
         self.pods

@@ -68,8 +68,15 @@ pub fn component_from_pod_folder(path: &str) -> Option<&'static str> {
 /// What a CRI log path says: `/var/log/pods/<ns>_<pod>_<uid>/<container>/<n>.log` or
 /// `/var/log/containers/<pod>_<ns>_<container>-<id>.log`. Returns (object `pod/<ns>/<pod>`, container).
 pub fn pod_from_log_path(path: &str) -> Option<(String, String)> {
-    let parts: Vec<&str> = path.split('/').collect();
+    let parts: Vec<&str> = path.split(['/', '!']).collect();
     if let Some(i) = parts.iter().position(|p| *p == "pods") {
+        // must-gather: namespaces/<ns>/pods/<pod>/<container>/<container>/logs/current.log
+        if i >= 2 && parts[i - 2] == "namespaces" && parts.len() >= i + 4 {
+            return Some((
+                format!("pod/{}/{}", parts[i - 1], parts[i + 1]),
+                parts[i + 2].to_string(),
+            ));
+        }
         if parts.len() >= i + 4 {
             let dir: Vec<&str> = parts[i + 1].split('_').collect();
             if dir.len() == 3 {
@@ -131,6 +138,10 @@ pub fn node_from_path(path: &str, known_hosts: &[String]) -> Option<String> {
             return Some(d.to_string());
         }
     }
+    // sosreport-<host>[-<case id>]-<YYYY-MM-DD>-<random>: the host is what comes before the case id or date.
+    if let Some(host) = dirs.iter().find_map(|d| sosreport_host(d)) {
+        return Some(host.to_string());
+    }
     for w in dirs.windows(2) {
         let parent = w[0].to_ascii_lowercase();
         if matches!(
@@ -142,6 +153,20 @@ pub fn node_from_path(path: &str, known_hosts: &[String]) -> Option<String> {
         }
     }
     None
+}
+
+/// The host of a sosreport folder name (`sosreport-worker-1-2024-05-14-xkzqa` -> `worker-1`).
+fn sosreport_host(dir: &str) -> Option<&str> {
+    let rest = dir.strip_prefix("sosreport-")?;
+    let b = rest.as_bytes();
+    // The host ends where a dash is followed by a case id (5+ digits) or a date (4 digits, a dash).
+    let end = (0..b.len()).find(|&i| {
+        b[i] == b'-' && {
+            let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            digits >= 5 || (digits == 4 && b.get(i + 5) == Some(&b'-'))
+        }
+    })?;
+    (end > 0).then(|| &rest[..end])
 }
 
 struct ObjectPatterns {
@@ -229,6 +254,23 @@ pub fn object_of(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn must_gather_and_sosreport_layouts() {
+        assert_eq!(
+            pod_from_log_path("mg/namespaces/openshift-etcd/pods/etcd-m0/etcd/etcd/logs/current.log"),
+            Some(("pod/openshift-etcd/etcd-m0".to_string(), "etcd".to_string()))
+        );
+        assert_eq!(
+            node_from_path("sosreport-worker-1-2024-05-14-xkzqa/var/log/messages", &[]).as_deref(),
+            Some("worker-1")
+        );
+        assert_eq!(
+            node_from_path("b/sosreport-ip-10-0-1-5-01234567-2024-05-14-abc/var/log/messages", &[]).as_deref(),
+            Some("ip-10-0-1-5")
+        );
+        assert_eq!(node_from_path("sosreport-x/var/log/messages", &[]), None);
+    }
 
     #[test]
     fn cluster_info_pod_folders() {

@@ -127,7 +127,11 @@ fn timeline_row(r: &TimelineRow, out: &mut dyn Write) -> io::Result<()> {
     let mut source = cell(&format!("{}:{}", r.source.path, r.source.line));
     if !r.also_in.is_empty() {
         // One event seen in several dumps or echoed by a component: every place it was seen.
-        let also: Vec<String> = r.also_in.iter().map(|s| cell(&format!("{}:{}", s.path, s.line))).collect();
+        let also: Vec<String> = r
+            .also_in
+            .iter()
+            .map(|s| cell(&format!("{}:{}", s.path, s.line)))
+            .collect();
         source = format!("{source}<br>also {}", also.join(", "));
     }
     writeln!(

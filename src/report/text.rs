@@ -24,7 +24,8 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
     }
     for r in &a.timeline {
         let approx = if r.approx_s == Some(0.0) { "" } else { "~" };
-        let time = r.at.map_or_else(|| "(no time)".into(), |t| format!("{approx}{}", format_time(t)));
+        let time =
+            r.at.map_or_else(|| "(no time)".into(), |t| format!("{approx}{}", format_time(t)));
         let (on, off) = match (color, r.severity) {
             (true, "critical") => ("\x1b[1;31m", "\x1b[0m"),
             (true, "error") => ("\x1b[31m", "\x1b[0m"),

@@ -76,7 +76,11 @@ fn stream(scan: &mut SourceScan, bytes: &[u8]) -> (Dump, bool) {
     let mut dump = Dump::default();
     let mut lines = Scanner::new(Format::Text);
     let starts: Vec<u64> = regions.iter().map(region_line).collect();
-    let has_logs = regions.iter().any(|r| matches!(r, objects::Region::Text { .. }));
+    let marker = memchr::memmem::Finder::new(b"==== START logs for container");
+    let has_logs = regions.iter().any(|r| match r {
+        objects::Region::Text { bytes: range, .. } => marker.find(&bytes[range.clone()]).is_some(),
+        objects::Region::Json { .. } => false,
+    });
     for (i, region) in regions.into_iter().enumerate() {
         let next = starts.get(i + 1).copied().unwrap_or(total_lines + 1);
         match region {

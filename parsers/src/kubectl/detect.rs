@@ -221,7 +221,10 @@ mod tests {
 
     #[test]
     fn preamble_is_counted() {
-        assert_eq!(preamble_lines(b"$ date -u\nMon Mar 13 10:08:00 UTC 2023\n$ kubectl describe pod x\nName: x\n"), 3);
+        assert_eq!(
+            preamble_lines(b"$ date -u\nMon Mar 13 10:08:00 UTC 2023\n$ kubectl describe pod x\nName: x\n"),
+            3
+        );
         assert_eq!(preamble_lines(b"Name: x\n"), 0);
     }
 

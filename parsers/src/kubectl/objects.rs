@@ -383,7 +383,17 @@ fn read_json_at(text: &[u8], start: usize, resync: Resync, loc: &mut Locator, du
         Err(e) => {
             dump.skipped.push(json_damage(&e, doc_line));
             salvage_json_list(text, start, loc, dump);
-            resync.next(text, start)
+            if e.is_eof() {
+                // The document runs to the end of the input: nothing after it to read.
+                return text.len();
+            }
+            // Go on after the damage, not inside the document read so far (its items would be read twice).
+            let damaged_line = e.line().max(1) - 1;
+            let mut at = start;
+            for _ in 0..damaged_line {
+                at = next_line(text, at);
+            }
+            resync.next(text, at.max(start))
         }
     }
 }
