@@ -75,6 +75,37 @@ fn bench(c: &mut Criterion) {
         b.iter(|| analysis::analyze(&opts).expect("readable"))
     });
     g.finish();
+
+    bench_dumps(c);
+}
+
+/// kubectl dumps of the `cronjob-webhook-lag` corpus bundle, repeated to a few MiB: the events table and the
+/// cluster-info `events.json` (the largest dumps people save).
+fn bench_dumps(c: &mut Criterion) {
+    use parsers::kubectl::{events_table, objects};
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/cronjob-webhook-lag");
+    let table = std::fs::read(corpus.join("kubectl/get-events.txt")).expect("corpus table");
+    let (header, rows) = table.split_at(table.iter().position(|&b| b == b'\n').expect("a header") + 1);
+    let mut big_table = header.to_vec();
+    while big_table.len() < 8 << 20 {
+        big_table.extend_from_slice(rows);
+    }
+    let json = std::fs::read(corpus.join("cluster-info/batch-jobs/events.json")).expect("corpus json");
+    let mut big_json = Vec::new();
+    while big_json.len() < 8 << 20 {
+        big_json.extend_from_slice(&json);
+    }
+    let mut g = c.benchmark_group("dumps");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(big_table.len() as u64));
+    g.bench_function("events table (8 MiB)", |b| {
+        b.iter(|| events_table::parse(&big_table).events.len())
+    });
+    g.throughput(Throughput::Bytes(big_json.len() as u64));
+    g.bench_function("events.json documents (8 MiB)", |b| {
+        b.iter(|| objects::parse_json(&big_json).events.len())
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -151,7 +151,8 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
                 path: s.meta.path.clone(),
                 kind,
                 dump,
-                mtime: s.meta.mtime.and_then(system_ns),
+                // Archive tools write zero or default times (1980-01-01 in zip-derived tars): not a capture time.
+                mtime: s.meta.mtime.and_then(system_ns).filter(|t| *t >= DEFAULT_TIMES_BEFORE),
             })
         })
         .collect();
@@ -222,6 +223,9 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         totals,
     }
 }
+
+/// Mtimes before 1990 are archive defaults, not when a file was written.
+const DEFAULT_TIMES_BEFORE: i64 = 631_152_000 * 1_000_000_000;
 
 /// How a dump's times were decided, in plain words.
 fn dump_time_basis(r: &dumps::DumpReport) -> String {
