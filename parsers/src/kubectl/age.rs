@@ -140,6 +140,51 @@ fn rfc1123(s: &str) -> Option<i64> {
     Some(secs * 1_000_000_000)
 }
 
+/// What `date` prints: `Tue Mar  5 10:00:00 UTC 2024` (also with `AM`/`PM`), or a line that is one absolute
+/// time (`date -R`, `date -Iseconds`). `Some(None)` when the zone is a name other than UTC/GMT.
+pub fn parse_date_output(t: &str) -> Option<Option<i64>> {
+    if t.len() > 64 {
+        return None;
+    }
+    if let Some(When::At(at)) = parse_absolute(t) {
+        return Some(Some(at));
+    }
+    const WEEKDAYS: &[&str] = &["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let mut it = t.split_ascii_whitespace();
+    if !WEEKDAYS.contains(&it.next()?) {
+        return None;
+    }
+    let month = it
+        .next()
+        .filter(|m| m.len() == 3)
+        .and_then(|m| time::month_abbrev(m.as_bytes()))?;
+    let day: u32 = it.next()?.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let clock = it.next().filter(|c| c.len() == 8)?;
+    let (mut hour, minute, second) = time::hms(clock.as_bytes())?;
+    let mut zone = it.next()?;
+    if zone == "AM" || zone == "PM" {
+        hour = hour % 12 + if zone == "PM" { 12 } else { 0 };
+        zone = it.next()?;
+    }
+    let year: i32 = it.next().filter(|y| y.len() == 4)?.parse().ok()?;
+    if it.next().is_some()
+        || !zone
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-')
+    {
+        return None;
+    }
+    let offset = match zone {
+        "UTC" | "GMT" | "Z" => Some(0),
+        z => numeric_offset(z),
+    };
+    Some(offset.map(|off| {
+        let days = time::days_from_civil(year, month as u32, day);
+        let secs = days * 86_400 + hour as i64 * 3600 + minute as i64 * 60 + second as i64 - off;
+        secs * 1_000_000_000
+    }))
+}
+
 /// `+0000` / `-0700` in seconds east of UTC.
 fn numeric_offset(z: &str) -> Option<i64> {
     let b = z.as_bytes();

@@ -99,42 +99,10 @@ fn is_preamble(l: &str) -> bool {
         || date_line(t).is_some()
 }
 
-/// `date` output (`Mon Nov 23 10:00:00 UTC 2026`) or `date -u -Iseconds` / RFC 3339 alone on a line: the time
-/// a dump was taken. Returns the instant (ns).
+/// `date` output (`Mon Nov 23 10:00:00 UTC 2026`) or an RFC 3339 / RFC 1123 time alone on a line: the time a
+/// dump was taken (ns). `None` also when the zone is a name other than UTC/GMT (its offset is unknown).
 pub fn date_line(t: &str) -> Option<i64> {
-    let t = t.trim();
-    if let Some(super::When::At(at)) = super::age::parse_absolute(t) {
-        return Some(at);
-    }
-    // `Mon Nov 23 10:00:00 UTC 2026`: weekday, month, day, time, zone name or offset, year.
-    let p: Vec<&str> = t.split_ascii_whitespace().collect();
-    if p.len() != 6 || p[0].len() != 3 || !p[0].bytes().all(|c| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    let month = crate::time::month_abbrev(p[1].as_bytes())? as u32;
-    let day: u32 = p[2].parse().ok()?;
-    let (h, m, s) = crate::time::hms(p[3].as_bytes())?;
-    let year: i32 = p[5].parse().ok()?;
-    let offset = match p[4] {
-        "UTC" | "GMT" | "Z" => 0,
-        z => {
-            let b = z.as_bytes();
-            if b.len() != 5 || !(b[0] == b'+' || b[0] == b'-') {
-                return None;
-            }
-            let off = z[1..3].parse::<i64>().ok()? * 3600 + z[3..5].parse::<i64>().ok()? * 60;
-            if b[0] == b'-' {
-                -off
-            } else {
-                off
-            }
-        }
-    };
-    if !(1900..=2200).contains(&year) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let days = crate::time::days_from_civil(year, month, day);
-    Some((days * 86_400 + h as i64 * 3600 + m as i64 * 60 + s as i64 - offset) * 1_000_000_000)
+    super::age::parse_date_output(t.trim()).flatten()
 }
 
 fn is_yaml_start(t: &str) -> bool {

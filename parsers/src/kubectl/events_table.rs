@@ -690,7 +690,7 @@ pub(super) mod rows {
         {
             return Some(Aside::Notice);
         }
-        if let Some(at) = date_line(t) {
+        if let Some(at) = super::super::age::parse_date_output(t) {
             return Some(Aside::Date(at));
         }
         is_prompt(t).then_some(Aside::Prompt)
@@ -732,61 +732,6 @@ pub(super) mod rows {
             }
         }
         false
-    }
-
-    /// `Tue Mar  5 10:00:00 UTC 2024` (also with `AM`/`PM`), or a line that is one absolute time
-    /// (`date -R`, `date -Iseconds`). `Some(None)` when the zone is a name other than UTC/GMT.
-    fn date_line(t: &str) -> Option<Option<i64>> {
-        if t.len() > 64 {
-            return None;
-        }
-        if let Some(When::At(at)) = parse_absolute(t) {
-            return Some(Some(at));
-        }
-        const WEEKDAYS: &[&str] = &["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-        let mut it = t.split_ascii_whitespace();
-        if !WEEKDAYS.contains(&it.next()?) {
-            return None;
-        }
-        let month = it
-            .next()
-            .filter(|m| m.len() == 3)
-            .and_then(|m| time::month_abbrev(m.as_bytes()))?;
-        let day: u32 = it.next()?.parse().ok().filter(|d| (1..=31).contains(d))?;
-        let clock = it.next().filter(|c| c.len() == 8)?;
-        let (mut hour, minute, second) = time::hms(clock.as_bytes())?;
-        let mut zone = it.next()?;
-        if zone == "AM" || zone == "PM" {
-            hour = hour % 12 + if zone == "PM" { 12 } else { 0 };
-            zone = it.next()?;
-        }
-        let year: i32 = it.next().filter(|y| y.len() == 4)?.parse().ok()?;
-        if it.next().is_some()
-            || !zone
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-')
-        {
-            return None;
-        }
-        let offset = match zone {
-            "UTC" | "GMT" | "Z" => Some(0),
-            z => numeric_offset(z),
-        };
-        Some(offset.map(|off| {
-            let days = time::days_from_civil(year, month as u32, day);
-            let secs = days * 86_400 + hour as i64 * 3600 + minute as i64 * 60 + second as i64 - off;
-            secs * 1_000_000_000
-        }))
-    }
-
-    /// `+0100` / `-0700` in seconds east of UTC.
-    fn numeric_offset(z: &str) -> Option<i64> {
-        let b = z.as_bytes();
-        if b.len() != 5 || !(b[0] == b'+' || b[0] == b'-') || !b[1..].iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        let off = z[1..3].parse::<i64>().ok()? * 3600 + z[3..5].parse::<i64>().ok()? * 60;
-        Some(if b[0] == b'-' { -off } else { off })
     }
 
     /// A line made of upper-case column names only (`NAME   READY   STATUS`, `LAST SEEN   TYPE`).
