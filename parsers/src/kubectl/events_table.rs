@@ -642,9 +642,7 @@ fn source_and_host(s: &str) -> (Option<String>, Option<String>) {
 pub(super) mod rows {
     use std::borrow::Cow;
 
-    use super::super::age::parse_absolute;
     use super::super::{Dump, TakenAt, When};
-    use crate::time;
 
     /// The lines of a dump: 1-based number and text, decoded lossily one line at a time, without `\r\n`.
     pub fn lines(text: &[u8]) -> impl Iterator<Item = (u64, Cow<'_, str>)> + '_ {
