@@ -1,6 +1,7 @@
 //! One analysis run: read every input, decide each source's node, component and clock, place the kept rows in
 //! UTC and merge them into one timeline.
 
+use crate::detect;
 use crate::dumps;
 use crate::ingest::{self, Body, Problem, Progress, SourceMeta, SourceVisitor};
 use crate::model::{Analysis, Input, Levels, SourceRef, TimelineRow, Totals, VERSION};
@@ -32,6 +33,8 @@ pub struct Options {
     pub progress: bool,
     /// `--taken-at`: when the kubectl dumps were taken (ns), for their relative ages.
     pub taken_at: Option<i64>,
+    /// Detector thresholds.
+    pub thresholds: detect::Thresholds,
 }
 
 /// Why an analysis produced nothing.
@@ -156,9 +159,9 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
             })
         })
         .collect();
-    let joined = dumps::join(dump_inputs, &mut timeline, opts.taken_at, opts.since, opts.until);
+    let mut joined = dumps::join(dump_inputs, &mut timeline, opts.taken_at, opts.since, opts.until);
     let mut reports: Vec<Option<dumps::DumpReport>> = (0..scans.len()).map(|_| None).collect();
-    for (i, r) in joined.reports {
+    for (i, r) in std::mem::take(&mut joined.reports) {
         reports[i] = Some(r);
     }
 
@@ -214,11 +217,19 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
     }
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     totals.kept = timeline.iter().map(|r| r.count).sum();
+    let outcome = detect::run(&detect::Context {
+        timeline: &timeline,
+        events: &joined.events,
+        state: &joined.state,
+        inputs: &inputs,
+        thresholds: &opts.thresholds,
+    });
     Analysis {
         version: VERSION,
         inputs,
         timeline,
-        findings: Vec::new(),
+        findings: outcome.findings,
+        not_evaluated: outcome.not_evaluated,
         state: joined.state,
         totals,
     }

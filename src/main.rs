@@ -121,6 +121,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
         since,
         until,
         taken_at,
+        thresholds: Default::default(),
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
     let started = std::time::Instant::now();

@@ -17,8 +17,10 @@ pub struct Analysis {
     pub inputs: Vec<Input>,
     /// The merged timeline, in time order (stable for equal times: source path, then line).
     pub timeline: Vec<TimelineRow>,
-    /// Incident findings (none until detectors run).
+    /// Incident findings, root cause first.
     pub findings: Vec<Finding>,
+    /// Patterns that could not be looked for, with what the bundle lacks.
+    pub not_evaluated: Vec<crate::detect::NotEvaluated>,
     /// Cluster state read from kubectl dumps (pods, nodes, Jobs, CronJobs, webhooks).
     pub state: crate::dumps::state::State,
     /// Totals over all inputs.
@@ -126,7 +128,7 @@ pub struct TimelineRow {
 }
 
 /// A named incident pattern (filled by detectors).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     /// Stable pattern id.
     pub id: String,

@@ -50,7 +50,8 @@ fn etcd_bundle_inputs_table() {
     let dir = corpus("etcd-probe-loop");
     let (v, _) = run_json(&[dir.to_str().unwrap()]);
     assert_eq!(v["version"], 1);
-    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    // Findings are checked in tests/findings_corpus.rs; the inputs table is this test's subject.
+    assert!(v["findings"].is_array());
 
     // Every line is accounted for.
     for i in v["inputs"].as_array().unwrap() {

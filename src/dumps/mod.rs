@@ -15,6 +15,21 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
+/// Event reasons the detectors read (Job and Pod creation, kills, back-off, schedules).
+const DETECTOR_REASONS: &[&str] = &[
+    "SuccessfulCreate",
+    "FailedCreate",
+    "Killing",
+    "BackOff",
+    "Unhealthy",
+    "TooManyMissedTimes",
+    "MissSchedule",
+    "JobAlreadyActive",
+];
+
+/// An event echo and the index of the timeline row it was read from.
+type RowEcho = (usize, events::Echo);
+
 /// A dump source handed over by the scan.
 pub struct DumpInput {
     /// Source index (inputs sorted by path).
@@ -56,6 +71,8 @@ pub struct Joined {
     pub state: state::State,
     /// Per source index: what its dump gave.
     pub reports: Vec<(usize, DumpReport)>,
+    /// Every event known: dumped ones (merged with their echoes) and the echoes of events no dump holds.
+    pub events: Vec<EventFact>,
 }
 
 /// Joins the dumps to `timeline` (rows added, echoes merged into their events, order restored) and builds
@@ -67,32 +84,18 @@ pub fn join(
     since: Option<i64>,
     until: Option<i64>,
 ) -> Joined {
-    if inputs.is_empty() {
-        return Joined {
-            state: state::State::default(),
-            reports: Vec::new(),
-        };
-    }
-    // Only echoes of dumped events matter (to place the dumps and to merge with them): a row must name one of
-    // the dumped objects before its echo is parsed, and its key must be a dumped event's.
+    // Every Event echoed in a component log, read once: echoes of dumped events place the dumps and merge
+    // with them; the others still tell detectors what the controllers did.
     let dumped: FxHashSet<EventKey> = inputs
         .iter()
         .flat_map(|d| d.dump.events.iter().map(|e| EventKey::of(e).without_namespace()))
         .collect();
-    let names: FxHashSet<&str> = dumped
-        .iter()
-        .map(|k| k.name.as_str())
-        .filter(|n| !n.is_empty())
-        .collect();
-    let named = aho_corasick::AhoCorasick::new(names).ok();
-    let echoes: Vec<(usize, events::Echo)> = timeline
+    let (echoes, other_echoes): (Vec<RowEcho>, Vec<RowEcho>) = timeline
         .par_iter()
         .enumerate()
         .filter(|(_, r)| r.signal == Some(signals::SignalKind::EventEcho))
-        .filter(|(_, r)| named.as_ref().is_some_and(|ac| ac.is_match(&r.message)))
         .filter_map(|(i, r)| events::parse_echo(&r.message).map(|e| (i, e)))
-        .filter(|(_, e)| dumped.contains(&e.key.without_namespace()))
-        .collect();
+        .partition(|(_, e)| dumped.contains(&e.key.without_namespace()));
     let seen = absolute_sightings(&inputs, &echoes, timeline);
 
     let mut facts: Vec<EventFact> = Vec::new();
@@ -157,14 +160,61 @@ pub fn join(
     }
     // The log rows are in order already: appended after them, the new rows make a second sorted run, which
     // the (adaptive) sort merges in one pass.
+    // Detectors read only some reasons from echoes no dump holds; the rest stay plain log rows.
+    let echoed: Vec<EventFact> = other_echoes
+        .par_iter()
+        .filter(|(_, e)| DETECTOR_REASONS.contains(&e.key.reason.as_str()))
+        .map(|(i, e)| echo_fact(e, &timeline[*i]))
+        .collect();
     let mut gone = absorbed.into_iter();
     timeline.retain(|_| !gone.next().unwrap_or(false));
-    let mut added: Vec<TimelineRow> = facts.into_iter().map(row_of_fact).chain(state_rows(&state)).collect();
+    let mut added: Vec<TimelineRow> = facts.iter().map(row_of_fact).chain(state_rows(&state)).collect();
+    let mut known = facts;
+    known.extend(echoed);
     added.retain(|r| crate::timeline::in_window(r, since, until));
     added.sort_by(row_order);
     timeline.extend(added);
     timeline.sort_by(row_order);
-    Joined { state, reports }
+    Joined {
+        state,
+        reports,
+        events: known,
+    }
+}
+
+/// An event known only from a component log's echo.
+fn echo_fact(e: &events::Echo, row: &TimelineRow) -> EventFact {
+    let placed = |t: Option<i64>| {
+        t.map(|at| Placed {
+            at,
+            approx_s: row.approx_s.unwrap_or(0.0),
+        })
+    };
+    EventFact {
+        key: e.key.clone(),
+        event: parsers::kubectl::Event {
+            line: row.source.line,
+            object: parsers::kubectl::ObjectRef {
+                kind: Some(e.key.kind.clone()).filter(|k| !k.is_empty()),
+                namespace: Some(e.key.namespace.clone()).filter(|n| !n.is_empty()),
+                name: e.key.name.clone(),
+                field_path: e.field_path.clone(),
+            },
+            event_type: Some(e.event_type.clone()),
+            reason: Some(e.key.reason.clone()),
+            message: e.key.message.clone(),
+            source: row.component.clone(),
+            host: row.node.clone(),
+            count: row.count,
+            first: parsers::kubectl::When::Unknown,
+            last: parsers::kubectl::When::Unknown,
+            name: None,
+        },
+        first: placed(row.at),
+        last: placed(row.last_at.or(row.at)),
+        count: row.count,
+        sources: vec![row.source.clone()],
+    }
 }
 
 /// Timeline order: placed rows by time (rows without a time last), then source path and line.
@@ -246,7 +296,7 @@ fn container_of_field_path(f: &str) -> Option<&str> {
     f[open + 1..].strip_suffix('}')
 }
 
-fn row_of_fact(f: EventFact) -> TimelineRow {
+fn row_of_fact(f: &EventFact) -> TimelineRow {
     let e = &f.event;
     let reason = e.reason.as_deref().unwrap_or("");
     let message = if reason.is_empty() {
@@ -263,7 +313,7 @@ fn row_of_fact(f: EventFact) -> TimelineRow {
         .clone()
         .or_else(|| (e.object.kind.as_deref() == Some("Node")).then(|| e.object.name.clone()));
     let exact = f.first.is_some_and(|p| p.approx_s == 0.0);
-    let mut sources = f.sources.into_iter();
+    let mut sources = f.sources.iter().cloned();
     let source = sources.next().unwrap_or(SourceRef {
         path: String::new(),
         line: 0,

@@ -27,6 +27,8 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     }
     out.write_all(b"],\"findings\":")?;
     serde_json::to_writer(&mut *out, &a.findings).map_err(io::Error::other)?;
+    out.write_all(b",\"not_evaluated\":")?;
+    serde_json::to_writer(&mut *out, &a.not_evaluated).map_err(io::Error::other)?;
     out.write_all(b",\"state\":")?;
     serde_json::to_writer(&mut *out, &a.state).map_err(io::Error::other)?;
     out.write_all(b",\"totals\":")?;
@@ -79,6 +81,7 @@ mod tests {
             inputs: Vec::new(),
             timeline: (0..40_000).map(row).collect(),
             findings: Vec::new(),
+            not_evaluated: Vec::new(),
             state: Default::default(),
             totals: Totals::default(),
         };

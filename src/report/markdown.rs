@@ -29,20 +29,7 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     ) {
         writeln!(out, "Window: {} → {} (UTC)\n", format_time(first), format_time(last))?;
     }
-    writeln!(out, "## Findings\n")?;
-    if a.findings.is_empty() {
-        writeln!(out, "No findings.\n")?;
-    }
-    for f in &a.findings {
-        writeln!(
-            out,
-            "- **{}** `{}` ({}): {}",
-            cell(&f.title),
-            f.id,
-            f.severity,
-            cell(&f.explanation)
-        )?;
-    }
+    findings(a, out)?;
     inputs(a, out)?;
     problems(a, out)?;
     writeln!(out, "## Timeline\n")?;
@@ -53,6 +40,62 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "|---|---|---|---|---|---|---|")?;
     for r in &a.timeline {
         timeline_row(r, out)?;
+    }
+    Ok(())
+}
+
+/// The findings, root cause first: a summary line each with its chain, then a section each.
+fn findings(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## Findings\n")?;
+    if a.findings.is_empty() {
+        writeln!(out, "No findings.\n")?;
+    }
+    for (i, f) in a.findings.iter().enumerate() {
+        let chain = if f.caused_by.is_empty() {
+            String::new()
+        } else {
+            format!(" ← caused by `{}`", f.caused_by.join("`, `"))
+        };
+        writeln!(
+            out,
+            "{}. **{}** `{}` ({}){chain}",
+            i + 1,
+            cell(&f.title),
+            f.id,
+            f.severity
+        )?;
+    }
+    writeln!(out)?;
+    for f in &a.findings {
+        writeln!(out, "### `{}`: {}\n", f.id, cell(&f.title))?;
+        let when = |t: Option<i64>| t.map_or_else(|| "?".to_string(), format_time);
+        writeln!(out, "- Window: {} → {}", when(f.start), when(f.end))?;
+        writeln!(out, "- Subjects: {}", cell(&f.subjects.join(", ")))?;
+        let numbers: Vec<String> = f
+            .measured
+            .iter()
+            .filter(|(_, v)| v.is_number() || v.is_string())
+            .map(|(k, v)| format!("`{k}` {}", cell(&v.to_string())))
+            .collect();
+        writeln!(out, "- Measured: {}", numbers.join(", "))?;
+        if !f.caused_by.is_empty() {
+            writeln!(out, "- Caused by: `{}`", f.caused_by.join("`, `"))?;
+        }
+        writeln!(out, "\n{}\n", cell(&f.explanation))?;
+        writeln!(out, "**Remediation.** {}\n", cell(&f.remediation))?;
+        let ev: Vec<String> = f
+            .evidence
+            .iter()
+            .map(|e| format!("`{}:{}`", cell(&e.path), e.line))
+            .collect();
+        writeln!(out, "Evidence: {}\n", ev.join(", "))?;
+    }
+    if !a.not_evaluated.is_empty() {
+        writeln!(out, "Not evaluated:\n")?;
+        for n in &a.not_evaluated {
+            writeln!(out, "- `{}`: {}", n.id, cell(&n.missing))?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

@@ -1,0 +1,250 @@
+//! Incident detectors: typed signals, events and cluster state in, named findings out, root cause first.
+//!
+//! Detectors never look at formats: they read timeline rows by [`SignalKind`](crate::signals::SignalKind),
+//! events (dumped or echoed by a controller, one fact each) and the state the dumps describe. A pattern whose
+//! inputs are missing is reported as not evaluated, with what is missing, never as clean.
+
+pub mod jobs;
+pub mod probes;
+pub mod webhook;
+
+use crate::dumps::events::EventFact;
+use crate::dumps::state::State;
+use crate::model::{Finding, Input, SourceRef, TimelineRow};
+use serde::Serialize;
+
+/// Thresholds every detector reads; the defaults are what an SRE would flag.
+#[derive(Clone, Debug)]
+pub struct Thresholds {
+    /// A Job whose first Pod came later than this after the Job was created is late (s).
+    pub job_pod_lag_s: f64,
+    /// Jobs of one CronJob waiting for their Pods at once that make a backlog.
+    pub cronjob_backlog: usize,
+    /// Failed webhook calls that make a finding (one is not a pattern).
+    pub webhook_failures: u64,
+    /// Liveness kills of one container that make a loop.
+    pub probe_kills: u64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            job_pod_lag_s: 60.0,
+            cronjob_backlog: 2,
+            webhook_failures: 3,
+            probe_kills: 3,
+        }
+    }
+}
+
+/// What detectors read.
+pub struct Context<'a> {
+    /// The merged timeline.
+    pub timeline: &'a [TimelineRow],
+    /// Every event known (dumped, and echoed by components).
+    pub events: &'a [EventFact],
+    /// Cluster state from the dumps.
+    pub state: &'a State,
+    /// The inputs (to say what is missing).
+    pub inputs: &'a [Input],
+    /// Thresholds.
+    pub thresholds: &'a Thresholds,
+}
+
+impl Context<'_> {
+    /// Whether some input is of `component`.
+    pub fn has_component(&self, component: &str) -> bool {
+        self.inputs.iter().any(|i| i.component.as_deref() == Some(component))
+    }
+}
+
+/// A pattern that could not be looked for.
+#[derive(Clone, Debug, Serialize)]
+pub struct NotEvaluated {
+    /// Pattern id.
+    pub id: &'static str,
+    /// What the bundle lacks.
+    pub missing: String,
+}
+
+/// What the detectors concluded.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Findings, root cause first.
+    pub findings: Vec<Finding>,
+    /// Patterns not evaluated.
+    pub not_evaluated: Vec<NotEvaluated>,
+}
+
+/// Runs every detector, links causes and ranks the findings root cause first.
+pub fn run(ctx: &Context) -> Outcome {
+    let mut out = Outcome::default();
+    let mut take = |id: &'static str, r: Result<Vec<Finding>, String>| match r {
+        Ok(f) => out.findings.extend(f),
+        Err(missing) => out.not_evaluated.push(NotEvaluated { id, missing }),
+    };
+    // Detectors are independent readers of the same context: they run side by side.
+    let (hooks, ((lag, backlog), probes)) = rayon::join(
+        || webhook::detect(ctx),
+        || rayon::join(|| jobs::detect(ctx), || probes::detect(ctx)),
+    );
+    take("webhook-timeout", hooks);
+    take("job-pod-lag", lag);
+    take("cronjob-backlog", backlog);
+    take("probe-restart-loop", probes);
+    link_causes(&mut out.findings);
+    rank(&mut out.findings);
+    out
+}
+
+/// Known chains (formats of real incidents): webhook timeouts make Jobs get their Pods late, and late Pods pile
+/// up a CronJob's Jobs. A cause is linked when its window overlaps the effect's.
+fn link_causes(findings: &mut [Finding]) {
+    const CHAINS: &[(&str, &str)] = &[("webhook-timeout", "job-pod-lag"), ("job-pod-lag", "cronjob-backlog")];
+    let windows: Vec<(String, Option<i64>, Option<i64>)> =
+        findings.iter().map(|f| (f.id.clone(), f.start, f.end)).collect();
+    for f in findings.iter_mut() {
+        for (cause, effect) in CHAINS {
+            if f.id != *effect {
+                continue;
+            }
+            let overlapping = windows.iter().any(|(id, s, e)| {
+                id == cause && overlaps((*s, *e), (f.start, f.end)) && !f.caused_by.iter().any(|c| c == id)
+            });
+            if overlapping {
+                f.caused_by.push(cause.to_string());
+            }
+        }
+    }
+}
+
+fn overlaps(a: (Option<i64>, Option<i64>), b: (Option<i64>, Option<i64>)) -> bool {
+    match (a, b) {
+        ((Some(s1), Some(e1)), (Some(s2), Some(e2))) => s1 <= e2 && s2 <= e1,
+        _ => false,
+    }
+}
+
+/// Root causes first (fewest causes above them), then the most severe, then the earliest.
+fn rank(findings: &mut [Finding]) {
+    let depth = |f: &Finding, all: &[Finding]| -> usize {
+        let mut d = 0;
+        let mut frontier: Vec<String> = f.caused_by.clone();
+        while !frontier.is_empty() && d < 16 {
+            d += 1;
+            frontier = all
+                .iter()
+                .filter(|g| frontier.contains(&g.id))
+                .flat_map(|g| g.caused_by.clone())
+                .collect();
+        }
+        d
+    };
+    let keys: Vec<(usize, u8, Option<i64>)> = findings
+        .iter()
+        .map(|f| (depth(f, findings), severity_rank(&f.severity), f.start))
+        .collect();
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| (keys[i].0, std::cmp::Reverse(keys[i].1), keys[i].2));
+    let sorted: Vec<Finding> = order.iter().map(|&i| findings[i].clone()).collect();
+    findings.clone_from_slice(&sorted);
+}
+
+fn severity_rank(s: &str) -> u8 {
+    match s {
+        "critical" => 2,
+        "warning" => 1,
+        _ => 0,
+    }
+}
+
+/// At most this many evidence lines per finding (the first ones, in time order).
+pub const MAX_EVIDENCE: usize = 20;
+
+/// Evidence lines: unique, in the order given, at most [`MAX_EVIDENCE`].
+pub fn evidence<'a>(refs: impl IntoIterator<Item = &'a SourceRef>) -> Vec<SourceRef> {
+    let mut out: Vec<SourceRef> = Vec::new();
+    for r in refs {
+        if out.len() >= MAX_EVIDENCE {
+            break;
+        }
+        if !out.iter().any(|x| x.path == r.path && x.line == r.line) {
+            out.push(r.clone());
+        }
+    }
+    out
+}
+
+/// Seconds between two instants (ns).
+pub fn secs(from: i64, to: i64) -> f64 {
+    (to - from) as f64 / 1e9
+}
+
+/// The median of `v` (sorted in place); `None` when empty.
+pub fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    })
+}
+
+/// A number for `measured`, rounded to milliseconds.
+pub fn num(x: f64) -> serde_json::Value {
+    serde_json::json!((x * 1000.0).round() / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(id: &str, severity: &str, start: i64, end: i64) -> Finding {
+        Finding {
+            id: id.into(),
+            severity: severity.into(),
+            title: String::new(),
+            start: Some(start),
+            end: Some(end),
+            subjects: Vec::new(),
+            measured: Default::default(),
+            evidence: Vec::new(),
+            explanation: String::new(),
+            remediation: String::new(),
+            caused_by: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn chains_link_overlapping_windows_and_rank_roots_first() {
+        let mut f = vec![
+            finding("cronjob-backlog", "warning", 50, 300),
+            finding("job-pod-lag", "warning", 10, 290),
+            finding("webhook-timeout", "critical", 0, 280),
+        ];
+        link_causes(&mut f);
+        rank(&mut f);
+        let ids: Vec<&str> = f.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(ids, ["webhook-timeout", "job-pod-lag", "cronjob-backlog"]);
+        assert_eq!(f[1].caused_by, ["webhook-timeout"]);
+        assert_eq!(f[2].caused_by, ["job-pod-lag"]);
+        // Windows apart: no link.
+        let mut g = vec![
+            finding("job-pod-lag", "warning", 1000, 2000),
+            finding("webhook-timeout", "warning", 0, 10),
+        ];
+        link_causes(&mut g);
+        assert!(g.iter().all(|x| x.caused_by.is_empty()));
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+    }
+}

@@ -1,0 +1,215 @@
+//! `webhook-timeout`: admission webhook calls failing or timing out, per webhook, with the timeout used, the
+//! failure policy and its effect (failing open: requests admitted late; failing closed: FailedCreate).
+
+use super::{evidence, num, secs, Context};
+use crate::model::{Finding, TimelineRow};
+use crate::signals::SignalKind;
+use std::collections::BTreeMap;
+
+/// Failed calls of one webhook.
+#[derive(Default)]
+struct Calls<'a> {
+    rows: Vec<&'a TimelineRow>,
+    failed: u64,
+    first: Option<i64>,
+    last: Option<i64>,
+    timeouts: u64,
+    failing_open: bool,
+    failing_closed: bool,
+    timeout_in_url: Option<u32>,
+}
+
+/// Finds webhook-timeout findings; `Err` says what is missing when nothing could be looked at.
+pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
+    let failed_rows: Vec<&TimelineRow> = ctx
+        .timeline
+        .iter()
+        .filter(|r| r.signal == Some(SignalKind::WebhookCallFailed))
+        .collect();
+    if failed_rows.is_empty() && !ctx.has_component("kube-apiserver") && ctx.events.is_empty() {
+        return Err("no kube-apiserver logs and no events".into());
+    }
+    // The apiserver's own lines count the calls; controllers' copies of the same errors only say who was hit.
+    let from_apiserver = failed_rows
+        .iter()
+        .any(|r| r.component.as_deref() == Some("kube-apiserver"));
+    let mut by_hook: BTreeMap<String, Calls> = BTreeMap::new();
+    for r in failed_rows {
+        let Some(name) = webhook_name(r) else { continue };
+        let c = by_hook.entry(name).or_default();
+        c.rows.push(r);
+        if from_apiserver && r.component.as_deref() != Some("kube-apiserver") {
+            continue;
+        }
+        c.failed += r.count;
+        c.first = min_opt(c.first, r.at);
+        c.last = max_opt(c.last, r.last_at.or(r.at));
+        let m = r.message.as_str();
+        if m.contains("deadline exceeded") || m.contains("Timeout exceeded") || m.contains("timeout") {
+            c.timeouts += r.count;
+        }
+        c.failing_open |= m.contains("failing open");
+        c.failing_closed |= m.contains("failing closed");
+        c.timeout_in_url = c.timeout_in_url.or_else(|| url_timeout(m));
+    }
+    let mut out = Vec::new();
+    for (name, c) in by_hook {
+        if c.failed < ctx.thresholds.webhook_failures {
+            continue;
+        }
+        let spec = ctx.state.webhooks.iter().find(|w| w.item.name == name);
+        let timeout_s = spec.and_then(|w| w.item.timeout_s).or(c.timeout_in_url);
+        let policy = spec
+            .and_then(|w| w.item.failure_policy.clone())
+            .or_else(|| c.failing_closed.then(|| "Fail".to_string()))
+            .or_else(|| c.failing_open.then(|| "Ignore".to_string()));
+        let failed_creates: Vec<_> = ctx
+            .events
+            .iter()
+            .filter(|e| e.key.reason == "FailedCreate" && e.key.message.contains(&format!("\"{name}\"")))
+            .collect();
+        let rejected: u64 = failed_creates.iter().map(|e| e.count).sum();
+        let (start, end) = (c.first, c.last);
+        let mut measured = serde_json::Map::new();
+        measured.insert("count".into(), c.failed.into());
+        measured.insert("timeouts".into(), c.timeouts.into());
+        if let Some(t) = timeout_s {
+            measured.insert("timeout_s".into(), t.into());
+        }
+        if let (Some(s), Some(e)) = (start, end) {
+            measured.insert("duration_s".into(), num(secs(s, e)));
+        }
+        if rejected > 0 {
+            measured.insert("failed_create".into(), rejected.into());
+        }
+        let effect = match policy.as_deref() {
+            Some("Fail") => format!(
+                "failurePolicy Fail: each failed call rejected the request{}",
+                if rejected > 0 {
+                    format!(" ({rejected} FailedCreate events from controllers that then retried with back-off)")
+                } else {
+                    String::new()
+                }
+            ),
+            Some("Ignore") => {
+                "failurePolicy Ignore: requests were admitted, each only after waiting for the timeout".to_string()
+            }
+            _ => "failure policy unknown (no webhook configuration in the bundle)".to_string(),
+        };
+        let timeout_words = timeout_s.map_or("its timeout".to_string(), |t| format!("its {t} s timeout"));
+        let explanation = format!(
+            "The API server failed {} calls to admission webhook {name} ({} timed out after {timeout_words}) \
+             over {}. {effect}.",
+            c.failed,
+            c.timeouts,
+            span_words(start, end)
+        );
+        let subjects = std::iter::once(format!("webhook/{name}"))
+            .chain(
+                spec.and_then(|w| w.item.service.clone())
+                    .map(|s| format!("service/{s}")),
+            )
+            .collect();
+        let severity = if policy.as_deref() == Some("Fail") || rejected > 0 {
+            "critical"
+        } else {
+            "warning"
+        };
+        let ev = evidence(
+            c.rows
+                .iter()
+                .map(|r| &r.source)
+                .chain(failed_creates.iter().flat_map(|e| e.sources.iter()))
+                .chain(spec.into_iter().flat_map(|w| w.sources.iter())),
+        );
+        out.push(Finding {
+            id: "webhook-timeout".into(),
+            severity: severity.into(),
+            title: format!("Admission webhook {name} failing: {} calls failed", c.failed),
+            start,
+            end,
+            subjects,
+            measured,
+            evidence: ev,
+            explanation,
+            remediation: format!(
+                "Restore the webhook's backend ({}), and lower timeoutSeconds so a dead backend costs seconds, \
+                 not {}; scope it with namespaceSelector/objectSelector so system workloads do not depend on it.",
+                spec.and_then(|w| w.item.service.clone())
+                    .unwrap_or_else(|| "its service".into()),
+                timeout_s.map_or("the full timeout".into(), |t| format!("{t} s per request"))
+            ),
+            caused_by: Vec::new(),
+        });
+    }
+    Ok(out)
+}
+
+/// The webhook a failure row names: its object (`webhook/<name>`) or `calling webhook "<name>"`.
+fn webhook_name(r: &TimelineRow) -> Option<String> {
+    if let Some(o) = r.object.as_deref().and_then(|o| o.strip_prefix("webhook/")) {
+        return Some(o.to_string());
+    }
+    let m = &r.message;
+    let at = m.find("calling webhook \"").map(|i| i + 17)?;
+    let end = m[at..].find('"')?;
+    Some(m[at..at + end].to_string())
+}
+
+/// `?timeout=30s` in the webhook URL.
+fn url_timeout(m: &str) -> Option<u32> {
+    let at = m.find("timeout=")? + 8;
+    let digits: String = m[at..].chars().take_while(char::is_ascii_digit).collect();
+    (m[at + digits.len()..].starts_with('s'))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    a.into_iter().chain(b).min()
+}
+
+fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    a.into_iter().chain(b).max()
+}
+
+/// `52 min (10:00:30 to 10:52:00 UTC)`.
+pub fn span_words(start: Option<i64>, end: Option<i64>) -> String {
+    match (start, end) {
+        (Some(s), Some(e)) => {
+            let d = secs(s, e);
+            let len = if d >= 120.0 {
+                format!("{:.0} min", d / 60.0)
+            } else {
+                format!("{d:.0} s")
+            };
+            format!(
+                "{len} ({} to {})",
+                crate::model::format_time(s),
+                crate::model::format_time(e)
+            )
+        }
+        _ => "an unknown window".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeout_from_the_webhook_url() {
+        // formats.md 5.1 (rke2#4910)
+        assert_eq!(
+            url_timeout(
+                r#"Post "https://gatekeeper-webhook-service.cattle-gatekeeper-system.svc:443/v1/admit?timeout=3s": context deadline exceeded"#
+            ),
+            Some(3)
+        );
+        assert_eq!(
+            url_timeout("Post https://x.svc:443/?timeout=30s: context deadline exceeded"),
+            Some(30)
+        );
+        assert_eq!(url_timeout("no timeout here"), None);
+    }
+}

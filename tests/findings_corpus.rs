@@ -1,0 +1,111 @@
+//! Detectors end to end on the corpus bundles: the finding ids, subjects, windows, key numbers and the causal
+//! chain a user reads at the top of the report.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+fn analyze(bundle: &str) -> Value {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(bundle);
+    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .args(["analyze", "--format", "json", "--quiet"])
+        .arg(&dir)
+        .output()
+        .expect("binary runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn finding<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} finding in {:#}", v["findings"]))
+}
+
+fn ids(v: &Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn etcd_probe_loop_period_is_explained_by_the_probe_spec() {
+    let v = analyze("etcd-probe-loop");
+    let f = finding(&v, "probe-restart-loop");
+    assert_eq!(f["severity"], "critical", "etcd is a control-plane static pod");
+    assert_eq!(f["subjects"][1], "pod/kube-system/etcd-master-1:etcd");
+    let m = &f["measured"];
+    assert_eq!(m["period_s"], 120.0);
+    assert_eq!(m["count"], 3);
+    assert_eq!(m["restarts"], 3);
+    assert_eq!(m["failure_threshold"], 8);
+    assert_eq!(m["timeout_s"], 15);
+    assert_eq!(m["expected_period_s"], 120.0);
+    assert_eq!(f["start"], "2023-03-13T10:02:45.260Z");
+    assert_eq!(f["end"], "2023-03-13T10:06:45.260Z");
+    let text = f["explanation"].as_str().unwrap();
+    assert!(
+        text.contains("failureThreshold 8 x timeoutSeconds 15 s = 120 s"),
+        "{text}"
+    );
+    assert!(
+        text.contains("told to terminate"),
+        "the etcd log shows the kill came from outside: {text}"
+    );
+    let evidence: Vec<&str> = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert!(evidence.contains(&"nodes/master-1/kubelet.log"));
+    assert!(evidence.contains(&"kubectl/describe-pod-etcd-master-1.txt"));
+    // Root cause first: the critical loop leads the report.
+    assert_eq!(ids(&v)[0], "probe-restart-loop");
+    // No CronJobs here: said, not silently clean.
+    let ne = v["not_evaluated"].as_array().unwrap();
+    assert!(ne
+        .iter()
+        .any(|n| n["id"] == "job-pod-lag" && n["missing"].as_str().unwrap().contains("Job")));
+}
+
+#[test]
+fn webhook_timeouts_make_jobs_late_and_the_cronjob_pile_up() {
+    let v = analyze("cronjob-webhook-lag");
+    assert_eq!(ids(&v), ["webhook-timeout", "job-pod-lag", "cronjob-backlog"]);
+    let w = finding(&v, "webhook-timeout");
+    assert_eq!(w["severity"], "critical");
+    assert_eq!(w["subjects"][0], "webhook/pod-policy.example.com");
+    assert_eq!(w["measured"]["timeout_s"], 30);
+    assert_eq!(w["measured"]["count"], 92);
+    assert!(w["explanation"].as_str().unwrap().contains("failurePolicy Fail"));
+
+    let lag = finding(&v, "job-pod-lag");
+    assert_eq!(lag["caused_by"], serde_json::json!(["webhook-timeout"]));
+    let m = &lag["measured"];
+    assert_eq!(m["jobs"], 11);
+    assert_eq!(m["count"], 11);
+    // The first Job was created at 10:00:00.104 and got its Pod at 10:52:30.530 (the job controller's back-off
+    // retry after the webhook recovered at 10:52:04), as the controller-manager log says.
+    let first = m["per_job"]["batch-jobs/report-gen-28594680"].as_f64().unwrap();
+    assert_eq!(first, 3150.426);
+    // The last Job (10:50:00.174) waited 161 s: still over the 60 s threshold.
+    assert_eq!(
+        m["per_job"]["batch-jobs/report-gen-28594730"].as_f64().unwrap(),
+        161.299
+    );
+    assert_eq!(m["lag_s"].as_f64().unwrap(), 3150.516);
+    assert!(m["lag_median_s"].as_f64().unwrap() > 600.0);
+
+    let b = finding(&v, "cronjob-backlog");
+    assert_eq!(b["caused_by"], serde_json::json!(["job-pod-lag"]));
+    assert_eq!(b["subjects"][0], "cronjob/batch-jobs/report-gen");
+    assert_eq!(b["measured"]["count"], 11);
+    assert!(b["explanation"].as_str().unwrap().contains("concurrencyPolicy Allow"));
+}
