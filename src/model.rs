@@ -177,12 +177,7 @@ pub struct Totals {
 
 /// RFC 3339 UTC with as many fractional digits as needed (`2023-03-13T16:02:43.934473Z`).
 pub fn format_time(ns: i64) -> String {
-    let secs = ns.div_euclid(1_000_000_000);
-    let nanos = ns.rem_euclid(1_000_000_000) as u32;
-    match chrono::DateTime::from_timestamp(secs, nanos) {
-        Some(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        None => format!("@{ns}ns"),
-    }
+    parsers::time::format_rfc3339(ns)
 }
 
 /// Serializes an optional instant as RFC 3339 UTC.

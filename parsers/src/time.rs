@@ -69,8 +69,8 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// RFC 3339 UTC of nanoseconds since 1970 (`2020-04-24T13:38:26.252501Z`; fraction only when non-zero,
-/// without trailing zeros).
+/// RFC 3339 UTC of nanoseconds since 1970 (`2020-04-24T13:38:26.252501Z`): the fraction only when non-zero,
+/// in 3, 6 or 9 digits (milli-, micro-, nanoseconds), as every report prints times.
 pub fn format_rfc3339(ns: i64) -> String {
     let secs = ns.div_euclid(1_000_000_000);
     let frac = ns.rem_euclid(1_000_000_000);
@@ -84,8 +84,15 @@ pub fn format_rfc3339(ns: i64) -> String {
     );
     if frac != 0 {
         let f = format!("{frac:09}");
+        let digits = if frac % 1_000_000 == 0 {
+            3
+        } else if frac % 1_000 == 0 {
+            6
+        } else {
+            9
+        };
         out.push('.');
-        out.push_str(f.trim_end_matches('0'));
+        out.push_str(&f[..digits]);
     }
     out.push('Z');
     out
@@ -253,6 +260,11 @@ mod tests {
     fn formats_rfc3339_round_trip() {
         assert_eq!(format_rfc3339(1_587_735_506_252_501_000), "2020-04-24T13:38:26.252501Z");
         assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_rfc3339(1_678_701_764_500_000_000), "2023-03-13T10:02:44.500Z");
+        assert_eq!(
+            format_rfc3339(1_678_701_764_000_000_001),
+            "2023-03-13T10:02:44.000000001Z"
+        );
         assert_eq!(format_rfc3339(-1_000_000_000), "1969-12-31T23:59:59Z");
         for ns in [951_782_400_000_000_000i64, 4_107_542_400_123_000_000] {
             let (t, _) = rfc3339(format_rfc3339(ns).as_bytes()).unwrap();

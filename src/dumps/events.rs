@@ -4,6 +4,7 @@
 
 use crate::model::SourceRef;
 use parsers::kubectl::{Event, When};
+use std::borrow::Cow;
 
 /// What makes two sightings the same event: the object, the reason and the message.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,11 +69,52 @@ pub struct Echo {
     pub field_path: Option<String>,
 }
 
+/// An event echo as written in a log line, borrowed from it: checked against the dumps before anything is
+/// copied (tens of thousands of echo rows are common).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EchoRef<'a> {
+    /// Namespace (empty for cluster-scoped objects).
+    pub namespace: &'a str,
+    /// Kind (`Pod`).
+    pub kind: &'a str,
+    /// Object name.
+    pub name: &'a str,
+    /// Reason.
+    pub reason: &'a str,
+    /// `Normal` / `Warning`.
+    pub event_type: &'a str,
+    /// Field path, empty when none.
+    pub field_path: &'a str,
+    /// Message as written (unescaped when the log quoted it).
+    pub message: Cow<'a, str>,
+}
+
+impl EchoRef<'_> {
+    /// The owned echo, with its key.
+    pub fn to_echo(&self) -> Echo {
+        Echo {
+            key: EventKey {
+                namespace: self.namespace.to_string(),
+                kind: self.kind.to_string(),
+                name: self.name.to_string(),
+                reason: self.reason.to_string(),
+                message: normalize_message(&self.message),
+            },
+            event_type: self.event_type.to_string(),
+            field_path: Some(self.field_path.to_string()).filter(|f| !f.is_empty()),
+        }
+    }
+}
+
 /// Reads an event echo (`Event(v1.ObjectReference{...}): type: ... reason: ... msg` or the structured
-/// `"Event occurred" object=... reason=... message=...`) from a log row's message. Both are fixed Go formats
-/// (formats.md 4: `StartLogging`, `StartStructuredLogging`), read by their literal delimiters: tens of
-/// thousands of echo rows are common, and this runs on each.
+/// `"Event occurred" object=... reason=... message=...`) from a log row's message.
 pub fn parse_echo(text: &str) -> Option<Echo> {
+    read_echo(text).map(|e| e.to_echo())
+}
+
+/// [`parse_echo`] without copying. Both shapes are fixed Go formats (formats.md 4: `StartLogging`,
+/// `StartStructuredLogging`), read by their literal delimiters.
+pub fn read_echo(text: &str) -> Option<EchoRef<'_>> {
     let line = text.lines().next().unwrap_or(text);
     if let Some(at) = find(line, "ObjectReference{") {
         return reference_echo(&line[at..]);
@@ -92,7 +134,7 @@ fn between<'a>(s: &'a str, open: &str, close: char) -> Option<(&'a str, &'a str)
 }
 
 /// `ObjectReference{Kind:"Pod", Namespace:"ns", Name:"x", ..., FieldPath:"f"}): type: 'Normal' reason: 'R' msg`
-fn reference_echo(s: &str) -> Option<Echo> {
+fn reference_echo(s: &str) -> Option<EchoRef<'_>> {
     let (kind, rest) = between(s, "Kind:\"", '"')?;
     let (namespace, rest) = between(rest, "Namespace:\"", '"')?;
     let (name, rest) = between(rest, "Name:\"", '"')?;
@@ -100,48 +142,49 @@ fn reference_echo(s: &str) -> Option<Echo> {
     let rest = rest.strip_prefix("}): ")?;
     let (event_type, rest) = between(rest, "type: '", '\'')?;
     let (reason, rest) = between(rest, " reason: '", '\'')?;
-    Some(Echo {
-        key: EventKey {
-            namespace: namespace.to_string(),
-            kind: kind.to_string(),
-            name: name.to_string(),
-            reason: reason.to_string(),
-            message: normalize_message(rest.strip_prefix(' ').unwrap_or(rest)),
-        },
-        event_type: event_type.to_string(),
-        field_path: Some(field_path.to_string()).filter(|f| !f.is_empty()),
+    Some(EchoRef {
+        namespace,
+        kind,
+        name,
+        reason,
+        event_type,
+        field_path,
+        message: Cow::Borrowed(rest.strip_prefix(' ').unwrap_or(rest)),
     })
 }
 
 /// `"Event occurred" object="ns/name" fieldPath="" kind="Pod" apiVersion="v1" type="Warning" reason="R" message="m"`
-fn occurred_echo(s: &str) -> Option<Echo> {
+fn occurred_echo(s: &str) -> Option<EchoRef<'_>> {
     let (object, _) = between(s, " object=\"", '"')?;
-    let field_path = between(s, " fieldPath=\"", '"').map(|(f, _)| f);
+    let field_path = between(s, " fieldPath=\"", '"').map_or("", |(f, _)| f);
     let (kind, _) = between(s, " kind=\"", '"')?;
     let (event_type, _) = between(s, " type=\"", '"')?;
     let (reason, _) = between(s, " reason=\"", '"')?;
     let message = go_quoted(&s[find(s, " message=\"")? + 10..])?;
     let (namespace, name) = object.split_once('/').unwrap_or(("", object));
-    Some(Echo {
-        key: EventKey {
-            namespace: namespace.to_string(),
-            kind: kind.to_string(),
-            name: name.to_string(),
-            reason: reason.to_string(),
-            message: normalize_message(&message),
-        },
-        event_type: event_type.to_string(),
-        field_path: field_path.filter(|f| !f.is_empty()).map(str::to_string),
+    Some(EchoRef {
+        namespace,
+        kind,
+        name,
+        reason,
+        event_type,
+        field_path,
+        message,
     })
 }
 
-/// The content of a Go-quoted string whose opening quote has been consumed, unescaped (`\"`, `\\`).
-fn go_quoted(s: &str) -> Option<String> {
+/// The content of a Go-quoted string whose opening quote has been consumed: borrowed when it holds no
+/// escape, else unescaped (`\"`, `\\`, `\n`, `\t`).
+fn go_quoted(s: &str) -> Option<Cow<'_, str>> {
+    let end = s.find(['"', '\\'])?;
+    if s.as_bytes()[end] == b'"' {
+        return Some(Cow::Borrowed(&s[..end]));
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         match c {
-            '"' => return Some(out),
+            '"' => return Some(Cow::Owned(out)),
             '\\' => match chars.next()? {
                 'n' => out.push('\n'),
                 't' => out.push('\t'),

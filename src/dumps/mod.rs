@@ -90,11 +90,18 @@ pub fn join(
         .iter()
         .flat_map(|d| d.dump.events.iter().map(|e| EventKey::of(e).without_namespace()))
         .collect();
+    // Echoes are read in place; only those of a dumped object and reason, or of a reason detectors read, are
+    // copied out.
+    let dumped_names: FxHashSet<(&str, &str)> = dumped.iter().map(|k| (k.name.as_str(), k.reason.as_str())).collect();
     let (echoes, other_echoes): (Vec<RowEcho>, Vec<RowEcho>) = timeline
         .par_iter()
         .enumerate()
         .filter(|(_, r)| r.signal == Some(signals::SignalKind::EventEcho))
-        .filter_map(|(i, r)| events::parse_echo(&r.message).map(|e| (i, e)))
+        .filter_map(|(i, r)| {
+            let e = events::read_echo(&r.message)?;
+            let wanted = dumped_names.contains(&(e.name, e.reason)) || DETECTOR_REASONS.contains(&e.reason);
+            wanted.then(|| (i, e.to_echo()))
+        })
         .partition(|(_, e)| dumped.contains(&e.key.without_namespace()));
     let seen = absolute_sightings(&inputs, &echoes, timeline);
 

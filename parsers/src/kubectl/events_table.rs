@@ -23,12 +23,7 @@ const MULTI_WORD: &[&str] = &["LAST SEEN", "FIRST SEEN"];
 /// line); headers, blank lines, prompts, `date` lines and `No resources found` count as structure; rows that
 /// cannot be read are listed in `skipped` with the reason.
 pub fn parse(text: &[u8]) -> Dump {
-    let mut dump = Dump::default();
-    let mut current = Current::Nothing;
-    for (n, line) in rows::lines(text) {
-        read_line(&mut dump, &mut current, n, &line);
-    }
-    dump
+    rows::read_tables::<Events>(text)
 }
 
 /// Whether `line` is the header of an events table (any era, `-o wide`, `-A`, `kubectl events`).
@@ -36,58 +31,34 @@ pub fn is_header(line: &str) -> bool {
     Layout::from_header(line).is_some()
 }
 
-/// The table the next rows belong to.
-enum Current {
-    /// No header seen yet.
-    Nothing,
-    /// An events table.
-    Events(Layout),
-    /// A table of something else (`NAME AGE` printed by `--watch`, another `kubectl get`).
-    Other,
-}
+/// Events tables for [`rows::read_tables`].
+struct Events;
 
-fn read_line(dump: &mut Dump, current: &mut Current, n: u64, line: &str) {
-    if line.trim().is_empty() {
-        dump.structure_lines += 1;
-        return;
-    }
-    if let Some(layout) = Layout::from_header(line) {
-        *current = Current::Events(layout);
-        dump.structure_lines += 1;
-        return;
-    }
-    let read = match current {
-        Current::Events(layout) => layout.read(n, line).or_else(|why| headerless(n, line).ok_or(why)),
-        Current::Nothing => {
-            headerless(n, line).ok_or_else(|| "not an events row, and no events header before it".into())
-        }
-        Current::Other => headerless(n, line).ok_or_else(|| "row of a table that is not an events table".into()),
-    };
-    let why = match read {
-        Ok(event) => return push(dump, event),
-        Err(why) => why,
-    };
-    if let Some(aside) = rows::aside(line) {
-        rows::note_aside(dump, n, aside);
-    } else if rows::looks_like_header(line) {
-        *current = Current::Other;
-        dump.skipped.push((
-            n,
-            format!(
-                "header of a table that is not an events table: {}",
-                rows::excerpt(line.trim())
-            ),
-        ));
-    } else {
-        dump.skipped.push((n, why));
-    }
-}
+impl rows::TableKind for Events {
+    type Layout = Layout;
+    type Row = Event;
+    const NO_HEADER: &'static str = "not an events row, and no events header before it";
+    const OTHER_TABLE: &'static str = "row of a table that is not an events table";
+    const OTHER_HEADER: &'static str = "header of a table that is not an events table";
 
-fn push(dump: &mut Dump, event: Event) {
-    dump.saw_absolute(event.first);
-    dump.saw_absolute(event.last);
-    dump.events.push(event);
-    dump.rows += 1;
+    fn header(line: &str) -> Option<Layout> {
+        Layout::from_header(line)
+    }
+
+    fn read(layout: &Layout, n: u64, line: &str) -> Result<Event, String> {
+        layout.read(n, line)
+    }
+
+    fn headerless(n: u64, line: &str) -> Option<Event> {
+        headerless(n, line)
+    }
+
+    fn push(dump: &mut Dump, event: Event) {
+        dump.saw_absolute(event.first);
+        dump.saw_absolute(event.last);
+        dump.events.push(event);
+        dump.rows += 1;
+    }
 }
 
 /// A column of an events table.
@@ -643,6 +614,72 @@ pub(super) mod rows {
     use std::borrow::Cow;
 
     use super::super::{Dump, TakenAt, When};
+
+    /// A table kind read by [`read_tables`]: how a header is recognised, how a row under it or with no header
+    /// is read, and what a read row adds to the dump.
+    pub trait TableKind {
+        /// What a header says about its columns.
+        type Layout;
+        /// What one row gives.
+        type Row;
+        /// Why a row with no header before it could not be read.
+        const NO_HEADER: &'static str;
+        /// Why a row under a header of another kind could not be read.
+        const OTHER_TABLE: &'static str;
+        /// Reason given for a header of another kind (followed by the header's excerpt).
+        const OTHER_HEADER: &'static str;
+        /// The layout a header line names, when it is a header of this kind.
+        fn header(line: &str) -> Option<Self::Layout>;
+        /// Reads a row under `layout`.
+        fn read(layout: &Self::Layout, n: u64, line: &str) -> Result<Self::Row, String>;
+        /// Reads a row by its cells' shapes alone.
+        fn headerless(n: u64, line: &str) -> Option<Self::Row>;
+        /// Adds a read row to the dump.
+        fn push(dump: &mut Dump, row: Self::Row);
+    }
+
+    /// Reads every table of kind `K` in `text`, in file order: blank lines and headers are structure, rows go
+    /// through the current header (or their shapes), prompts and `date` lines are asides, the rest is skipped
+    /// with the reason.
+    pub fn read_tables<K: TableKind>(text: &[u8]) -> Dump {
+        let mut dump = Dump::default();
+        // `None`: no header yet; `Some(None)`: under a header of another kind.
+        let mut current: Option<Option<K::Layout>> = None;
+        for (n, line) in lines(text) {
+            let line: &str = &line;
+            if line.trim().is_empty() {
+                dump.structure_lines += 1;
+                continue;
+            }
+            if let Some(layout) = K::header(line) {
+                current = Some(Some(layout));
+                dump.structure_lines += 1;
+                continue;
+            }
+            let read = match &current {
+                Some(Some(layout)) => K::read(layout, n, line).or_else(|why| K::headerless(n, line).ok_or(why)),
+                None => K::headerless(n, line).ok_or_else(|| K::NO_HEADER.to_string()),
+                Some(None) => K::headerless(n, line).ok_or_else(|| K::OTHER_TABLE.to_string()),
+            };
+            let why = match read {
+                Ok(row) => {
+                    K::push(&mut dump, row);
+                    continue;
+                }
+                Err(why) => why,
+            };
+            if let Some(aside) = aside(line) {
+                note_aside(&mut dump, n, aside);
+            } else if looks_like_header(line) {
+                current = Some(None);
+                dump.skipped
+                    .push((n, format!("{}: {}", K::OTHER_HEADER, excerpt(line.trim()))));
+            } else {
+                dump.skipped.push((n, why));
+            }
+        }
+        dump
+    }
 
     /// The lines of a dump: 1-based number and text, decoded lossily one line at a time, without `\r\n`.
     pub fn lines(text: &[u8]) -> impl Iterator<Item = (u64, Cow<'_, str>)> + '_ {

@@ -22,12 +22,7 @@ const MULTI_WORD: &[&str] = &["NOMINATED NODE", "READINESS GATES", "LAST SCHEDUL
 /// 1-based line); headers, blank lines, prompts, `date` lines and `No resources found` count as structure;
 /// rows that cannot be read, and tables of other kinds, are listed in `skipped` with the reason.
 pub fn parse(text: &[u8]) -> Dump {
-    let mut dump = Dump::default();
-    let mut current = Current::Nothing;
-    for (n, line) in rows::lines(text) {
-        read_line(&mut dump, &mut current, n, &line);
-    }
-    dump
+    rows::read_tables::<GetTables>(text)
 }
 
 /// Whether `line` is the header of a pods, nodes, jobs or cronjobs table.
@@ -35,45 +30,30 @@ pub fn is_header(line: &str) -> bool {
     Table::from_header(line).is_some()
 }
 
-/// The table the next rows belong to.
-enum Current {
-    Nothing,
-    Table(Table),
-    /// A table of another kind (services, deployments, `kubectl get all`'s other sections).
-    Other,
-}
+/// `kubectl get` tables for [`rows::read_tables`].
+struct GetTables;
 
-fn read_line(dump: &mut Dump, current: &mut Current, n: u64, line: &str) {
-    if line.trim().is_empty() {
-        dump.structure_lines += 1;
-        return;
+impl rows::TableKind for GetTables {
+    type Layout = Table;
+    type Row = Object;
+    const NO_HEADER: &'static str = "not a pods, nodes, jobs or cronjobs row, and no header before it";
+    const OTHER_TABLE: &'static str = "row of a table of another kind";
+    const OTHER_HEADER: &'static str = "header of a table of another kind";
+
+    fn header(line: &str) -> Option<Table> {
+        Table::from_header(line)
     }
-    if let Some(table) = Table::from_header(line) {
-        *current = Current::Table(table);
-        dump.structure_lines += 1;
-        return;
+
+    fn read(table: &Table, n: u64, line: &str) -> Result<Object, String> {
+        table.read(n, line)
     }
-    let read = match current {
-        Current::Table(table) => table.read(n, line).or_else(|why| headerless(n, line).ok_or(why)),
-        Current::Nothing => {
-            headerless(n, line).ok_or_else(|| "not a pods, nodes, jobs or cronjobs row, and no header before it".into())
-        }
-        Current::Other => headerless(n, line).ok_or_else(|| "row of a table of another kind".into()),
-    };
-    let why = match read {
-        Ok(object) => return push(dump, object),
-        Err(why) => why,
-    };
-    if let Some(aside) = rows::aside(line) {
-        rows::note_aside(dump, n, aside);
-    } else if rows::looks_like_header(line) {
-        *current = Current::Other;
-        dump.skipped.push((
-            n,
-            format!("header of a table of another kind: {}", rows::excerpt(line.trim())),
-        ));
-    } else {
-        dump.skipped.push((n, why));
+
+    fn headerless(n: u64, line: &str) -> Option<Object> {
+        headerless(n, line)
+    }
+
+    fn push(dump: &mut Dump, object: Object) {
+        push(dump, object)
     }
 }
 
