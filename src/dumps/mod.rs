@@ -135,12 +135,11 @@ pub fn join(
                 line: e.line,
             };
             let fact = EventFact::new(e, source, at);
+            report.placed += u64::from(fact.first.is_some() || fact.last.is_some());
             for p in [fact.first, fact.last].into_iter().flatten() {
-                report.placed += 1;
                 report.first = Some(report.first.map_or(p.at, |f| f.min(p.at)));
                 report.last = Some(report.last.map_or(p.at, |l| l.max(p.at)));
             }
-            report.placed = report.placed.min(report.events);
             add_fact(&mut facts, &mut index, fact);
         }
         state.add(&d.path, d.dump, at.map(|(t, _)| t));

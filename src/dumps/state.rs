@@ -47,35 +47,19 @@ impl State {
         for mut p in dump.pods.drain(..) {
             resolve_pod(&mut p, capture);
             let s = src(p.line);
-            match self
-                .pods
-                .iter_mut()
-                .find(|x| same(&x.item.namespace, &x.item.name, &p.namespace, &p.name))
-            {
-                Some(x) => {
-                    merge_pod(&mut x.item, p);
-                    x.sources.push(s);
-                }
-                None => self.pods.push(Sourced {
-                    item: p,
-                    sources: vec![s],
-                }),
-            }
+            upsert(
+                &mut self.pods,
+                p,
+                s,
+                |a, b| same(&a.namespace, &a.name, &b.namespace, &b.name),
+                merge_pod,
+            );
         }
         for mut n in dump.nodes.drain(..) {
             resolve(&mut n.created, capture);
             n.conditions.iter_mut().for_each(|c| resolve_condition(c, capture));
             let s = src(n.line);
-            match self.nodes.iter_mut().find(|x| x.item.name == n.name) {
-                Some(x) => {
-                    merge_node(&mut x.item, n);
-                    x.sources.push(s);
-                }
-                None => self.nodes.push(Sourced {
-                    item: n,
-                    sources: vec![s],
-                }),
-            }
+            upsert(&mut self.nodes, n, s, |a, b| a.name == b.name, merge_node);
         }
         for mut j in dump.jobs.drain(..) {
             for w in [&mut j.created, &mut j.started, &mut j.completed] {
@@ -83,63 +67,27 @@ impl State {
             }
             j.conditions.iter_mut().for_each(|c| resolve_condition(c, capture));
             let s = src(j.line);
-            match self
-                .jobs
-                .iter_mut()
-                .find(|x| same(&x.item.namespace, &x.item.name, &j.namespace, &j.name))
-            {
-                Some(x) => {
-                    let a = &mut x.item;
-                    fill!(a, j; namespace, created, started, completed, active, succeeded, failed, completions);
-                    if a.owners.is_empty() {
-                        a.owners = j.owners;
-                    }
-                    if a.conditions.is_empty() {
-                        a.conditions = j.conditions;
-                    }
-                    x.sources.push(s);
-                }
-                None => self.jobs.push(Sourced {
-                    item: j,
-                    sources: vec![s],
-                }),
-            }
+            upsert(
+                &mut self.jobs,
+                j,
+                s,
+                |a, b| same(&a.namespace, &a.name, &b.namespace, &b.name),
+                merge_job,
+            );
         }
         for mut c in dump.cronjobs.drain(..) {
             resolve(&mut c.created, capture);
             resolve(&mut c.last_schedule, capture);
             let s = src(c.line);
-            match self
-                .cronjobs
-                .iter_mut()
-                .find(|x| same(&x.item.namespace, &x.item.name, &c.namespace, &c.name))
-            {
-                Some(x) => {
-                    let a = &mut x.item;
-                    fill!(a, c; namespace, schedule, suspend, concurrency_policy, successful_history_limit,
-                        failed_history_limit, starting_deadline_s, active, last_schedule, created);
-                    if a.active_jobs.is_empty() {
-                        a.active_jobs = c.active_jobs;
-                    }
-                    x.sources.push(s);
-                }
-                None => self.cronjobs.push(Sourced {
-                    item: c,
-                    sources: vec![s],
-                }),
-            }
+            let same_cj = |a: &CronJob, b: &CronJob| same(&a.namespace, &a.name, &b.namespace, &b.name);
+            upsert(&mut self.cronjobs, c, s, same_cj, merge_cronjob);
         }
         for w in dump.webhooks.drain(..) {
             let s = src(w.line);
-            match self.webhooks.iter_mut().find(|x| {
-                x.item.admission == w.admission && x.item.configuration == w.configuration && x.item.name == w.name
-            }) {
-                Some(x) => x.sources.push(s),
-                None => self.webhooks.push(Sourced {
-                    item: w,
-                    sources: vec![s],
-                }),
-            }
+            let same_hook = |a: &Webhook, b: &Webhook| {
+                (&a.admission, &a.configuration, &a.name) == (&b.admission, &b.configuration, &b.name)
+            };
+            upsert(&mut self.webhooks, w, s, same_hook, |_, _| {});
         }
     }
 
@@ -192,6 +140,44 @@ impl State {
             && self.jobs.is_empty()
             && self.cronjobs.is_empty()
             && self.webhooks.is_empty()
+    }
+}
+
+/// Adds `item` read at `source`: merged into the entry `same` finds, else a new entry.
+fn upsert<T>(
+    list: &mut Vec<Sourced<T>>,
+    item: T,
+    source: SourceRef,
+    same: impl Fn(&T, &T) -> bool,
+    merge: impl FnOnce(&mut T, T),
+) {
+    match list.iter_mut().find(|x| same(&x.item, &item)) {
+        Some(x) => {
+            merge(&mut x.item, item);
+            x.sources.push(source);
+        }
+        None => list.push(Sourced {
+            item,
+            sources: vec![source],
+        }),
+    }
+}
+
+fn merge_job(a: &mut Job, mut j: Job) {
+    fill!(a, j; namespace, created, started, completed, active, succeeded, failed, completions);
+    if a.owners.is_empty() {
+        a.owners = j.owners;
+    }
+    if a.conditions.is_empty() {
+        a.conditions = j.conditions;
+    }
+}
+
+fn merge_cronjob(a: &mut CronJob, mut c: CronJob) {
+    fill!(a, c; namespace, schedule, suspend, concurrency_policy, successful_history_limit,
+        failed_history_limit, starting_deadline_s, active, last_schedule, created);
+    if a.active_jobs.is_empty() {
+        a.active_jobs = c.active_jobs;
     }
 }
 
