@@ -109,3 +109,24 @@ fn webhook_timeouts_make_jobs_late_and_the_cronjob_pile_up() {
     assert_eq!(b["measured"]["count"], 11);
     assert!(b["explanation"].as_str().unwrap().contains("concurrencyPolicy Allow"));
 }
+
+#[test]
+fn text_report_opens_with_findings_and_their_chain() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/cronjob-webhook-lag");
+    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .args(["analyze", "--format", "text", "--quiet"])
+        .arg(&dir)
+        .output()
+        .expect("binary runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[1].starts_with("CRITICAL webhook-timeout: Admission webhook pod-policy.example.com"),
+        "{text}"
+    );
+    let lag = lines
+        .iter()
+        .position(|l| l.starts_with("CRITICAL job-pod-lag:"))
+        .expect("lag finding");
+    assert_eq!(lines[lag + 1], "    caused by webhook-timeout");
+}

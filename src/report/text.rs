@@ -17,6 +17,27 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         t.skipped_lines,
         a.timeline.len()
     )?;
+    for f in &a.findings {
+        let (on, off) = match (color, f.severity.as_str()) {
+            (true, "critical") => ("\x1b[1;31m", "\x1b[0m"),
+            (true, "warning") => ("\x1b[33m", "\x1b[0m"),
+            _ => ("", ""),
+        };
+        writeln!(
+            out,
+            "{on}{}{off} {}: {}",
+            f.severity.to_uppercase(),
+            f.id,
+            for_terminal(&f.title)
+        )?;
+        if !f.caused_by.is_empty() {
+            writeln!(out, "    caused by {}", f.caused_by.join(", "))?;
+        }
+        writeln!(out, "    {}", for_terminal(&shorten(&f.explanation, 1000)))?;
+    }
+    for n in &a.not_evaluated {
+        writeln!(out, "not evaluated {}: {}", n.id, for_terminal(&n.missing))?;
+    }
     for i in a.inputs.iter().filter(|i| !i.problems.is_empty()) {
         for p in &i.problems {
             writeln!(out, "! {}: {}", for_terminal(&i.path), for_terminal(&shorten(p, 300)))?;
