@@ -113,7 +113,7 @@ fn add(k: &mut Kills, count: u64, first: Option<i64>, last: Option<i64>, exact: 
 
 fn is_liveness_kill(r: &TimelineRow) -> bool {
     let m = r.message.as_str();
-    (r.signal == Some(SignalKind::ContainerKilled) || m.contains("Killing container"))
+    r.signal == Some(SignalKind::ContainerKilled)
         && (m.contains("liveness") || m.contains("Killing container with a grace period"))
         && !m.starts_with("Killing:")
 }

@@ -63,10 +63,11 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
             .and_then(|w| w.item.failure_policy.clone())
             .or_else(|| c.failing_closed.then(|| "Fail".to_string()))
             .or_else(|| c.failing_open.then(|| "Ignore".to_string()));
+        let quoted = format!("\"{name}\"");
         let failed_creates: Vec<_> = ctx
             .events
             .iter()
-            .filter(|e| e.key.reason == "FailedCreate" && e.key.message.contains(&format!("\"{name}\"")))
+            .filter(|e| e.key.reason == "FailedCreate" && e.key.message.contains(&quoted))
             .collect();
         let rejected: u64 = failed_creates.iter().map(|e| e.count).sum();
         let (start, end) = (c.first, c.last);

@@ -82,7 +82,7 @@ pub fn decide(
     dump: &Dump,
     taken_at_flag: Option<i64>,
     mtime: Option<i64>,
-    seen: &FxHashMap<EventKey, Seen>,
+    seen: &FxHashMap<u64, Seen>,
 ) -> Capture {
     if let Some(t) = taken_at_flag {
         return Capture {
@@ -227,11 +227,11 @@ pub fn share_with_siblings(inputs: &[super::DumpInput], mut captures: Vec<Option
 /// resolution `r` of an occurrence seen at `t` says the dump was taken in `[t + a, t + a + r)`; the estimate
 /// is the interval most alignments agree on (outliers, such as a log that ended before the dump was taken,
 /// fall outside it).
-pub fn estimate(dump: &Dump, seen: &FxHashMap<EventKey, Seen>) -> Option<Estimate> {
+pub fn estimate(dump: &Dump, seen: &FxHashMap<u64, Seen>) -> Option<Estimate> {
     let mut intervals: Vec<(i64, i64)> = Vec::new();
     for e in &dump.events {
         let key = EventKey::of(e);
-        let Some(s) = seen.get(&key).or_else(|| seen.get(&key.without_namespace())) else {
+        let Some(s) = seen.get(&key.exact()).or_else(|| seen.get(&key.loose())) else {
             continue;
         };
         for (w, t) in [(e.first, s.first), (e.last, s.last)] {
@@ -315,7 +315,7 @@ mod tests {
             let e = ev(name, "Pulled", printed, printed);
             let t = truth - age * S;
             seen.insert(
-                EventKey::of(&e),
+                EventKey::of(&e).exact(),
                 Seen {
                     first: Some(t),
                     last: Some(t),
@@ -326,7 +326,7 @@ mod tests {
         // An outlier: the log ended an hour before the dump, so its last sighting is early.
         let e = ev("d", "BackOff", ago(300, 60), ago(60, 60));
         seen.insert(
-            EventKey::of(&e),
+            EventKey::of(&e).exact(),
             Seen {
                 first: Some(truth - 330 * S),
                 last: Some(truth - 3_600 * S),
@@ -370,7 +370,7 @@ mod tests {
         let mut seen = FxHashMap::default();
         let e = ev("a", "Pulled", ago(30, 1), ago(30, 1));
         seen.insert(
-            EventKey::of(&e),
+            EventKey::of(&e).exact(),
             Seen {
                 first: Some(truth - 30 * S),
                 last: Some(truth - 30 * S),

@@ -33,12 +33,33 @@ impl EventKey {
         }
     }
 
-    /// The same key without the namespace, for dumps that do not say it (`kubectl get events` without `-A`).
-    pub fn without_namespace(&self) -> EventKey {
-        EventKey {
-            namespace: String::new(),
-            ..self.clone()
+    /// A hash of the whole key.
+    pub fn exact(&self) -> u64 {
+        self.hash_with(true)
+    }
+
+    /// A hash of the key without the namespace, for dumps that do not say it (`kubectl get events` without
+    /// `-A`). Never equal to an [`EventKey::exact`] hash of another key but by collision.
+    pub fn loose(&self) -> u64 {
+        self.hash_with(false)
+    }
+
+    /// Whether two keys name the same event, a missing namespace on either side matching any.
+    pub fn matches(&self, other: &EventKey) -> bool {
+        (&self.kind, &self.name, &self.reason, &self.message)
+            == (&other.kind, &other.name, &other.reason, &other.message)
+            && (self.namespace == other.namespace || self.namespace.is_empty() || other.namespace.is_empty())
+    }
+
+    fn hash_with(&self, namespace: bool) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        namespace.hash(&mut h);
+        if namespace {
+            self.namespace.hash(&mut h);
         }
+        (&self.kind, &self.name, &self.reason, &self.message).hash(&mut h);
+        h.finish()
     }
 }
 

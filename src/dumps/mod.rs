@@ -86,13 +86,17 @@ pub fn join(
 ) -> Joined {
     // Every Event echoed in a component log, read once: echoes of dumped events place the dumps and merge
     // with them; the others still tell detectors what the controllers did.
-    let dumped: FxHashSet<EventKey> = inputs
+    let dumped: FxHashSet<u64> = inputs
         .iter()
-        .flat_map(|d| d.dump.events.iter().map(|e| EventKey::of(e).without_namespace()))
+        .flat_map(|d| d.dump.events.iter().map(|e| EventKey::of(e).loose()))
         .collect();
     // Echoes are read in place; only those of a dumped object and reason, or of a reason detectors read, are
     // copied out.
-    let dumped_names: FxHashSet<(&str, &str)> = dumped.iter().map(|k| (k.name.as_str(), k.reason.as_str())).collect();
+    let dumped_names: FxHashSet<(&str, &str)> = inputs
+        .iter()
+        .flat_map(|d| d.dump.events.iter())
+        .map(|e| (e.object.name.as_str(), e.reason.as_deref().unwrap_or("")))
+        .collect();
     let (echoes, other_echoes): (Vec<RowEcho>, Vec<RowEcho>) = timeline
         .par_iter()
         .enumerate()
@@ -102,11 +106,11 @@ pub fn join(
             let wanted = dumped_names.contains(&(e.name, e.reason)) || DETECTOR_REASONS.contains(&e.reason);
             wanted.then(|| (i, e.to_echo()))
         })
-        .partition(|(_, e)| dumped.contains(&e.key.without_namespace()));
+        .partition(|(_, e)| dumped.contains(&e.key.loose()));
     let seen = absolute_sightings(&inputs, &echoes, timeline);
 
     let mut facts: Vec<EventFact> = Vec::new();
-    let mut index: FxHashMap<EventKey, Vec<usize>> = FxHashMap::default();
+    let mut index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
     let mut reports = Vec::with_capacity(inputs.len());
     let mut state = state::State::default();
     let captures: Vec<Option<Capture>> = inputs
@@ -168,9 +172,9 @@ pub fn join(
     // the (adaptive) sort merges in one pass.
     // Detectors read only some reasons from echoes no dump holds; the rest stay plain log rows.
     let echoed: Vec<EventFact> = other_echoes
-        .par_iter()
+        .into_par_iter()
         .filter(|(_, e)| DETECTOR_REASONS.contains(&e.key.reason.as_str()))
-        .map(|(i, e)| echo_fact(e, &timeline[*i]))
+        .map(|(i, e)| echo_fact(e, &timeline[i]))
         .collect();
     let mut gone = absorbed.into_iter();
     timeline.retain(|_| !gone.next().unwrap_or(false));
@@ -189,26 +193,26 @@ pub fn join(
 }
 
 /// An event known only from a component log's echo.
-fn echo_fact(e: &events::Echo, row: &TimelineRow) -> EventFact {
+fn echo_fact(e: events::Echo, row: &TimelineRow) -> EventFact {
     let placed = |t: Option<i64>| {
         t.map(|at| Placed {
             at,
             approx_s: row.approx_s.unwrap_or(0.0),
         })
     };
+    let k = &e.key;
     EventFact {
-        key: e.key.clone(),
         event: parsers::kubectl::Event {
             line: row.source.line,
             object: parsers::kubectl::ObjectRef {
-                kind: Some(e.key.kind.clone()).filter(|k| !k.is_empty()),
-                namespace: Some(e.key.namespace.clone()).filter(|n| !n.is_empty()),
-                name: e.key.name.clone(),
-                field_path: e.field_path.clone(),
+                kind: Some(k.kind.clone()).filter(|k| !k.is_empty()),
+                namespace: Some(k.namespace.clone()).filter(|n| !n.is_empty()),
+                name: k.name.clone(),
+                field_path: e.field_path,
             },
-            event_type: Some(e.event_type.clone()),
-            reason: Some(e.key.reason.clone()),
-            message: e.key.message.clone(),
+            event_type: Some(e.event_type),
+            reason: Some(k.reason.clone()),
+            message: k.message.clone(),
             source: row.component.clone(),
             host: row.node.clone(),
             count: row.count,
@@ -216,6 +220,7 @@ fn echo_fact(e: &events::Echo, row: &TimelineRow) -> EventFact {
             last: parsers::kubectl::When::Unknown,
             name: None,
         },
+        key: e.key,
         first: placed(row.at),
         last: placed(row.last_at.or(row.at)),
         count: row.count,
@@ -233,10 +238,10 @@ fn absolute_sightings(
     inputs: &[DumpInput],
     echoes: &[(usize, events::Echo)],
     timeline: &[TimelineRow],
-) -> FxHashMap<EventKey, Seen> {
-    let mut seen: FxHashMap<EventKey, Seen> = FxHashMap::default();
-    let mut note = |key: EventKey, first: Option<i64>, last: Option<i64>| {
-        for k in [key.without_namespace(), key] {
+) -> FxHashMap<u64, Seen> {
+    let mut seen: FxHashMap<u64, Seen> = FxHashMap::default();
+    let mut note = |key: &EventKey, first: Option<i64>, last: Option<i64>| {
+        for k in [key.loose(), key.exact()] {
             let s = seen.entry(k).or_default();
             if let Some(f) = first {
                 s.first = Some(s.first.map_or(f, |x| x.min(f)));
@@ -250,34 +255,31 @@ fn absolute_sightings(
         for e in &d.dump.events {
             let (first, last) = (e.first.at(), e.last.at());
             if first.is_some() || last.is_some() {
-                note(EventKey::of(e), first, last);
+                note(&EventKey::of(e), first, last);
             }
         }
     }
     for (i, echo) in echoes {
         let r = &timeline[*i];
-        note(echo.key.clone(), r.at, r.last_at.or(r.at));
+        note(&echo.key, r.at, r.last_at.or(r.at));
     }
     seen
 }
 
-fn add_fact(facts: &mut Vec<EventFact>, index: &mut FxHashMap<EventKey, Vec<usize>>, fact: EventFact) {
+fn add_fact(facts: &mut Vec<EventFact>, index: &mut FxHashMap<u64, Vec<usize>>, fact: EventFact) {
     match find_fact(facts, index, &fact.key) {
         Some(i) => facts[i].absorb(fact),
         None => {
-            index.entry(fact.key.without_namespace()).or_default().push(facts.len());
+            index.entry(fact.key.loose()).or_default().push(facts.len());
             facts.push(fact);
         }
     }
 }
 
 /// The fact with the same key; a missing namespace on either side matches any.
-fn find_fact(facts: &[EventFact], index: &FxHashMap<EventKey, Vec<usize>>, key: &EventKey) -> Option<usize> {
-    let candidates = index.get(&key.without_namespace())?;
-    candidates.iter().copied().find(|&i| {
-        let ns = &facts[i].key.namespace;
-        ns == &key.namespace || ns.is_empty() || key.namespace.is_empty()
-    })
+fn find_fact(facts: &[EventFact], index: &FxHashMap<u64, Vec<usize>>, key: &EventKey) -> Option<usize> {
+    let candidates = index.get(&key.loose())?;
+    candidates.iter().copied().find(|&i| facts[i].key.matches(key))
 }
 
 /// `pod/<ns>/<name>[:<container>]`, `node/<name>`, like the objects read from log lines.
