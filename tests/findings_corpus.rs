@@ -130,3 +130,56 @@ fn text_report_opens_with_findings_and_their_chain() {
         .expect("lag finding");
     assert_eq!(lines[lag + 1], "    caused by webhook-timeout");
 }
+
+fn analyze_dir(dir: &Path) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .args(["analyze", "--format", "json", "--quiet"])
+        .arg(dir)
+        .output()
+        .expect("binary runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// kubelet lines of the etcd-probe-loop shape (formats.md 4), for `kills` kills two minutes apart.
+fn kubelet_with_kills(kills: usize) -> String {
+    let mut log = String::new();
+    for k in 0..kills {
+        let m = 2 + 2 * k;
+        log.push_str(&format!(
+            "Mar 13 10:0{m}:30 master-1 kubelet[1450]: I0313 10:0{m}:30.250000    1450 prober.go:107] \"Probe failed\" probeType=\"Liveness\" pod=\"kube-system/etcd-master-1\" podUID=0a1b2c3d-1111-2222-3333-444455556666 containerName=\"etcd\" probeResult=failure output=\"Get \\\"https://127.0.0.1:2381/health\\\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)\"\n\
+             Mar 13 10:0{m}:45 master-1 kubelet[1450]: I0313 10:0{m}:45.260000    1450 kuberuntime_container.go:709] \"Killing container with a grace period\" pod=\"kube-system/etcd-master-1\" podUID=0a1b2c3d-1111-2222-3333-444455556666 containerName=\"etcd\" containerID=\"containerd://eb41{k}f00d\" gracePeriod=30\n"
+        ));
+    }
+    log
+}
+
+#[test]
+fn near_misses_are_not_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Two liveness kills are not a loop (the threshold is three).
+    std::fs::write(tmp.path().join("kubelet.log"), kubelet_with_kills(2)).unwrap();
+    // Two webhook failures are not a pattern (three).
+    let hook = "W0313 10:01:20.471959       1 dispatcher.go:184] Failed calling webhook, failing open validation.gatekeeper.sh: failed calling webhook \"validation.gatekeeper.sh\": failed to call webhook: Post \"https://gatekeeper-webhook-service.cattle-gatekeeper-system.svc:443/v1/admit?timeout=3s\": context deadline exceeded\n";
+    std::fs::write(tmp.path().join("kube-apiserver.log"), hook.repeat(2)).unwrap();
+    // A Job whose Pod came 30 s after it: under the 60 s threshold.
+    let kcm = "I0313 10:00:00.104000       1 event.go:307] \"Event occurred\" object=\"batch/nightly\" fieldPath=\"\" kind=\"CronJob\" apiVersion=\"batch/v1\" type=\"Normal\" reason=\"SuccessfulCreate\" message=\"Created job nightly-28001400\"\n\
+               I0313 10:00:30.104000       1 event.go:307] \"Event occurred\" object=\"batch/nightly-28001400\" fieldPath=\"\" kind=\"Job\" apiVersion=\"batch/v1\" type=\"Normal\" reason=\"SuccessfulCreate\" message=\"Created pod: nightly-28001400-x7k2p\"\n";
+    std::fs::write(tmp.path().join("kube-controller-manager.log"), kcm).unwrap();
+    let v = analyze_dir(tmp.path());
+    assert_eq!(ids(&v), Vec::<&str>::new(), "{:#}", v["findings"]);
+    // The job detectors had inputs: they ran and found nothing, rather than being "not evaluated".
+    assert!(
+        v["not_evaluated"].as_array().unwrap().is_empty(),
+        "{:#}",
+        v["not_evaluated"]
+    );
+
+    // The third kill makes it a loop; without a probe spec the period's fitting products are offered.
+    std::fs::write(tmp.path().join("kubelet.log"), kubelet_with_kills(3)).unwrap();
+    let v = analyze_dir(tmp.path());
+    let f = finding(&v, "probe-restart-loop");
+    assert_eq!(f["measured"]["period_s"], 120.0);
+    let text = f["explanation"].as_str().unwrap();
+    assert!(text.contains("No probe spec") && text.contains("8 x 15 s"), "{text}");
+}
