@@ -183,3 +183,41 @@ fn near_misses_are_not_findings() {
     let text = f["explanation"].as_str().unwrap();
     assert!(text.contains("No probe spec") && text.contains("8 x 15 s"), "{text}");
 }
+
+#[test]
+fn image_gc_failure_causes_the_disk_pressure_evictions() {
+    let v = analyze("disk-pressure-image-gc");
+    assert_eq!(ids(&v), ["image-gc-failed", "disk-pressure-eviction"]);
+    let gc = finding(&v, "image-gc-failed");
+    assert_eq!(gc["subjects"], serde_json::json!(["node/worker-2"]));
+    let m = &gc["measured"];
+    // Nine kubelet failures five minutes apart; the events that repeat them are not counted again.
+    assert_eq!(m["count"], 9);
+    assert_eq!(m["wanted_bytes"], 6_238_860_902u64);
+    assert_eq!(m["freed_or_eligible_bytes"], 0);
+    assert_eq!(
+        (m["usage_percent"].clone(), m["high_threshold_percent"].clone()),
+        (91.into(), 85.into())
+    );
+    assert_eq!(m["deletions_refused_stopped_containers"], 27);
+    assert!(gc["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("stopped containers that nobody removes"));
+
+    let ev = finding(&v, "disk-pressure-eviction");
+    assert_eq!(ev["caused_by"], serde_json::json!(["image-gc-failed"]));
+    assert_eq!(ev["subjects"][0], "node/worker-2");
+    let m = &ev["measured"];
+    assert_eq!(m["evicted"], 3);
+    assert_eq!(m["wait_s"], 5.211);
+    // Pressure from 03:20:04.512 until the kubelet's NodeHasNoDiskPressure at 03:41:10.220.
+    assert_eq!(m["duration_s"], 1265.708);
+    assert_eq!(m["threshold"], "10187648Ki");
+    assert_eq!(ev["start"], "2024-02-08T03:20:04.512337Z");
+    assert_eq!(ev["end"], "2024-02-08T03:41:10.220118Z");
+    let subjects = ev["subjects"].to_string();
+    assert!(subjects.contains("pod/monitoring/node-exporter-x9z2k"), "{subjects}");
+    // worker-1's single "failed once" at kubelet start is not a finding.
+    assert!(!v["findings"].to_string().contains("worker-1"));
+}

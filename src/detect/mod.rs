@@ -4,6 +4,7 @@
 //! events (dumped or echoed by a controller, one fact each) and the state the dumps describe. A pattern whose
 //! inputs are missing is reported as not evaluated, with what is missing, never as clean.
 
+pub mod disk;
 pub mod jobs;
 pub mod probes;
 pub mod webhook;
@@ -24,6 +25,8 @@ pub struct Thresholds {
     pub webhook_failures: u64,
     /// Liveness kills of one container that make a loop.
     pub probe_kills: u64,
+    /// Image GC failures on one node that make a finding.
+    pub image_gc_failures: u64,
 }
 
 impl Default for Thresholds {
@@ -33,6 +36,7 @@ impl Default for Thresholds {
             cronjob_backlog: 2,
             webhook_failures: 3,
             probe_kills: 3,
+            image_gc_failures: 2,
         }
     }
 }
@@ -84,10 +88,12 @@ pub fn run(ctx: &Context) -> Outcome {
         Err(missing) => out.not_evaluated.push(NotEvaluated { id, missing }),
     };
     // Detectors are independent readers of the same context: they run side by side.
-    let (hooks, ((lag, backlog), probes)) = rayon::join(
-        || webhook::detect(ctx),
+    let ((hooks, (gc, evictions)), ((lag, backlog), probes)) = rayon::join(
+        || rayon::join(|| webhook::detect(ctx), || disk::detect(ctx)),
         || rayon::join(|| jobs::detect(ctx), || probes::detect(ctx)),
     );
+    take("image-gc-failed", gc);
+    take("disk-pressure-eviction", evictions);
     take("webhook-timeout", hooks);
     take("job-pod-lag", lag);
     take("cronjob-backlog", backlog);
@@ -97,30 +103,45 @@ pub fn run(ctx: &Context) -> Outcome {
     out
 }
 
-/// Known chains (formats of real incidents): webhook timeouts make Jobs get their Pods late, and late Pods pile
-/// up a CronJob's Jobs. A cause is linked when its window overlaps the effect's.
+/// Known chains (formats of real incidents): image GC that cannot free space fills the disk until the kubelet
+/// evicts (same node); webhook timeouts make Jobs get their Pods late, and late Pods pile up a CronJob's Jobs.
+/// A cause is linked when its window overlaps the effect's (give or take [`CHAIN_SLACK_NS`]) and, for node
+/// chains, when both name the same node.
 fn link_causes(findings: &mut [Finding]) {
-    const CHAINS: &[(&str, &str)] = &[("webhook-timeout", "job-pod-lag"), ("job-pod-lag", "cronjob-backlog")];
-    let windows: Vec<(String, Option<i64>, Option<i64>)> =
-        findings.iter().map(|f| (f.id.clone(), f.start, f.end)).collect();
+    const CHAINS: &[(&str, &str, bool)] = &[
+        ("image-gc-failed", "disk-pressure-eviction", true),
+        ("webhook-timeout", "job-pod-lag", false),
+        ("job-pod-lag", "cronjob-backlog", false),
+    ];
+    // The causes as they were before any link is added (findings are few).
+    let before = findings.to_vec();
     for f in findings.iter_mut() {
-        for (cause, effect) in CHAINS {
+        for (cause, effect, same_node) in CHAINS {
             if f.id != *effect {
                 continue;
             }
-            let overlapping = windows.iter().any(|(id, s, e)| {
-                id == cause && overlaps((*s, *e), (f.start, f.end)) && !f.caused_by.iter().any(|c| c == id)
+            let linked = before.iter().any(|c| {
+                c.id == *cause
+                    && overlaps((c.start, c.end), (f.start, f.end))
+                    && (!same_node
+                        || c.subjects
+                            .iter()
+                            .any(|x| x.starts_with("node/") && f.subjects.contains(x)))
             });
-            if overlapping {
+            if linked && !f.caused_by.iter().any(|c| c == cause) {
                 f.caused_by.push(cause.to_string());
             }
         }
     }
 }
 
+/// How far apart a cause's and an effect's windows may be and still be linked (the disk fills between the
+/// last GC failure and the first eviction).
+const CHAIN_SLACK_NS: i64 = 10 * 60 * 1_000_000_000;
+
 fn overlaps(a: (Option<i64>, Option<i64>), b: (Option<i64>, Option<i64>)) -> bool {
     match (a, b) {
-        ((Some(s1), Some(e1)), (Some(s2), Some(e2))) => s1 <= e2 && s2 <= e1,
+        ((Some(s1), Some(e1)), (Some(s2), Some(e2))) => s1 <= e2 + CHAIN_SLACK_NS && s2 <= e1 + CHAIN_SLACK_NS,
         _ => false,
     }
 }
@@ -232,13 +253,31 @@ mod tests {
         assert_eq!(ids, ["webhook-timeout", "job-pod-lag", "cronjob-backlog"]);
         assert_eq!(f[1].caused_by, ["webhook-timeout"]);
         assert_eq!(f[2].caused_by, ["job-pod-lag"]);
-        // Windows apart: no link.
+        // Windows an hour apart: no link.
+        let hour = 3_600 * 1_000_000_000;
         let mut g = vec![
-            finding("job-pod-lag", "warning", 1000, 2000),
+            finding("job-pod-lag", "warning", 2 * hour, 3 * hour),
             finding("webhook-timeout", "warning", 0, 10),
         ];
         link_causes(&mut g);
         assert!(g.iter().all(|x| x.caused_by.is_empty()));
+    }
+
+    #[test]
+    fn node_chains_need_the_same_node() {
+        let mut gc = finding("image-gc-failed", "warning", 0, 100);
+        gc.subjects = vec!["node/worker-1".into()];
+        let mut ev = finding("disk-pressure-eviction", "warning", 50, 200);
+        ev.subjects = vec!["node/worker-2".into(), "pod/default/web".into()];
+        let mut f = vec![gc.clone(), ev.clone()];
+        link_causes(&mut f);
+        assert!(f[1].caused_by.is_empty(), "another node's GC is not the cause");
+        ev.subjects[0] = "node/worker-1".into();
+        let mut f = vec![ev, gc];
+        link_causes(&mut f);
+        rank(&mut f);
+        assert_eq!(f[0].id, "image-gc-failed");
+        assert_eq!(f[1].caused_by, ["image-gc-failed"]);
     }
 
     #[test]

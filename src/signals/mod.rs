@@ -41,6 +41,8 @@ pub enum SignalKind {
     NodeNotReady,
     /// A node became Ready again.
     NodeReady,
+    /// A node's disk pressure is over (`NodeHasNoDiskPressure`).
+    PressureCleared,
     /// The kubelet's pod lifecycle event generator is unhealthy.
     PlegUnhealthy,
     /// A client waited because of client-side throttling.
@@ -84,6 +86,7 @@ impl SignalKind {
             ObjectCreated => "object-created",
             NodeNotReady => "node-not-ready",
             NodeReady => "node-ready",
+            PressureCleared => "pressure-cleared",
             PlegUnhealthy => "pleg-unhealthy",
             ClientThrottled => "client-throttled",
             OomKill => "oom-kill",
@@ -127,6 +130,7 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("EvictionThresholdMet", SignalKind::EvictionThresholdMet),
     ("pods ranked for eviction", SignalKind::EvictionThresholdMet),
     ("NodeHasDiskPressure", SignalKind::DiskPressure),
+    ("NodeHasNoDiskPressure", SignalKind::PressureCleared),
     ("conditions: [DiskPressure]", SignalKind::DiskPressure),
     ("over the high threshold", SignalKind::DiskPressure),
     ("Successfully pulled image", SignalKind::PullDone),
