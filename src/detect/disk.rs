@@ -36,8 +36,9 @@ fn rows_by_node(timeline: &[TimelineRow]) -> BTreeMap<&str, Vec<&TimelineRow>> {
                     | SignalKind::PodEvicted
                     | SignalKind::PressureCleared
             )
-        ) || r.message.contains("being used by stopped container")
-            || r.message.contains("cannot evict a critical pod");
+        ) || (matches!(r.severity, "error" | "warning" | "critical")
+            && (r.message.contains("being used by stopped container")
+                || r.message.contains("cannot evict a critical pod")));
         if let (true, Some(node)) = (relevant, r.node.as_deref()) {
             by_node.entry(node).or_default().push(r);
         }
