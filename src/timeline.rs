@@ -2,6 +2,7 @@
 
 use crate::model::TimelineRow;
 use crate::scan::chunk::COLLAPSE_GAP_NS;
+use rayon::slice::ParallelSliceMut;
 
 /// A resolved row with what the merge needs. The row is boxed so that sorting moves pointers, not rows.
 pub struct Placed {
@@ -17,7 +18,7 @@ pub struct Placed {
 /// the collapse window), then sorts by time (rows that could not be placed last), source, line.
 pub fn build(mut placed: Vec<Placed>, since: Option<i64>, until: Option<i64>) -> Vec<TimelineRow> {
     // Keys are computed once per row (the rows themselves are behind pointers).
-    placed.sort_by_cached_key(|p| (p.source, p.key, p.row.at, p.row.source.line));
+    placed.par_sort_by_cached_key(|p| (p.source, p.key, p.row.at, p.row.source.line));
     let mut merged: Vec<Placed> = Vec::with_capacity(placed.len());
     for p in placed {
         if let (Some(prev), Some(at)) = (merged.last_mut(), p.row.at) {
@@ -33,7 +34,7 @@ pub fn build(mut placed: Vec<Placed>, since: Option<i64>, until: Option<i64>) ->
         merged.push(p);
     }
     merged.retain(|p| in_window(&p.row, since, until));
-    merged.sort_by_cached_key(|p| (p.row.at.is_none(), p.row.at, p.source, p.row.source.line));
+    merged.par_sort_by_cached_key(|p| (p.row.at.is_none(), p.row.at, p.source, p.row.source.line));
     merged.into_iter().map(|p| *p.row).collect()
 }
 
