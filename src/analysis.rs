@@ -194,6 +194,8 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         totals.skipped_sources += 1;
         let format = if p.reason == "empty file" {
             "empty"
+        } else if p.reason == ingest::EXPECTED_REASON {
+            "expected"
         } else {
             "unreadable"
         };

@@ -14,8 +14,10 @@ use crate::dumps::state::State;
 use crate::model::{Finding, Input, SourceRef, TimelineRow};
 use serde::Serialize;
 
-/// Thresholds every detector reads; the defaults are what an SRE would flag.
-#[derive(Clone, Debug)]
+/// Thresholds every detector reads; the defaults are what an SRE would flag. Each can be set in
+/// `postmortem.toml` (`[thresholds]`, same names) or by `--threshold name=value`; README.md lists them.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     /// A Job whose first Pod came later than this after the Job was created is late (s).
     pub job_pod_lag_s: f64,
@@ -80,24 +82,36 @@ pub struct Outcome {
     pub not_evaluated: Vec<NotEvaluated>,
 }
 
+/// What one detector returns: per pattern id, its findings or what the bundle lacks to look for it.
+pub type Verdicts = Vec<(&'static str, Result<Vec<Finding>, String>)>;
+
+/// Every detector. Each reads the same context and returns the verdicts of the pattern ids it owns; adding a
+/// detector is one line here.
+const DETECTORS: &[fn(&Context) -> Verdicts] = &[
+    |c| vec![("webhook-timeout", webhook::detect(c))],
+    |c| {
+        let (gc, evictions) = disk::detect(c);
+        vec![("image-gc-failed", gc), ("disk-pressure-eviction", evictions)]
+    },
+    |c| {
+        let (lag, backlog) = jobs::detect(c);
+        vec![("job-pod-lag", lag), ("cronjob-backlog", backlog)]
+    },
+    |c| vec![("probe-restart-loop", probes::detect(c))],
+];
+
 /// Runs every detector, links causes and ranks the findings root cause first.
 pub fn run(ctx: &Context) -> Outcome {
-    let mut out = Outcome::default();
-    let mut take = |id: &'static str, r: Result<Vec<Finding>, String>| match r {
-        Ok(f) => out.findings.extend(f),
-        Err(missing) => out.not_evaluated.push(NotEvaluated { id, missing }),
-    };
+    use rayon::prelude::*;
     // Detectors are independent readers of the same context: they run side by side.
-    let ((hooks, (gc, evictions)), ((lag, backlog), probes)) = rayon::join(
-        || rayon::join(|| webhook::detect(ctx), || disk::detect(ctx)),
-        || rayon::join(|| jobs::detect(ctx), || probes::detect(ctx)),
-    );
-    take("image-gc-failed", gc);
-    take("disk-pressure-eviction", evictions);
-    take("webhook-timeout", hooks);
-    take("job-pod-lag", lag);
-    take("cronjob-backlog", backlog);
-    take("probe-restart-loop", probes);
+    let verdicts: Vec<Verdicts> = DETECTORS.par_iter().map(|d| d(ctx)).collect();
+    let mut out = Outcome::default();
+    for (id, r) in verdicts.into_iter().flatten() {
+        match r {
+            Ok(f) => out.findings.extend(f),
+            Err(missing) => out.not_evaluated.push(NotEvaluated { id, missing }),
+        }
+    }
     link_causes(&mut out.findings);
     rank(&mut out.findings);
     out

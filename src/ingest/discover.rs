@@ -42,6 +42,11 @@ impl Walk {
     }
 }
 
+/// The file at the root of a corpus bundle that holds its expected findings (see `corpus/README.md`).
+pub const EXPECTED_FILE: &str = "expected.json";
+/// Why [`EXPECTED_FILE`] is not read as a log.
+pub const EXPECTED_REASON: &str = "expected findings of the corpus bundle (postmortem check): not a log";
+
 /// Walks every input. Several inputs are told apart by prefixing their name (see [`labels`]).
 pub(crate) fn walk(inputs: &[PathBuf]) -> Walk {
     let labels = labels(inputs);
@@ -171,6 +176,9 @@ impl Walker {
                 self.ancestors.push(id);
                 self.dir(&path, &child, &child, depth + 1);
                 self.ancestors.pop();
+            } else if depth == 0 && name == EXPECTED_FILE {
+                // A corpus bundle's expected findings (`postmortem check`): what the analysis must find, not input.
+                self.problem(&child, EXPECTED_REASON);
             } else {
                 self.entry(&path, &child, meta);
             }

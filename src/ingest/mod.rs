@@ -10,6 +10,7 @@
 
 mod archive;
 mod discover;
+pub use discover::{EXPECTED_FILE, EXPECTED_REASON};
 mod progress;
 
 pub use progress::Progress;
