@@ -7,6 +7,7 @@
 //! [`model::Analysis`]. [`analysis`] runs the whole.
 
 pub mod analysis;
+pub mod check;
 pub mod detect;
 pub mod dumps;
 pub mod ingest;
