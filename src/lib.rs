@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod check;
+pub mod config;
 pub mod detect;
 pub mod dumps;
 pub mod ingest;

@@ -54,6 +54,12 @@ struct AnalyzeArgs {
     /// Without it: a time written in the dump, the file mtime, or an estimate from events seen elsewhere.
     #[arg(long = "taken-at", value_name = "T")]
     taken_at: Option<String>,
+    /// Thresholds file (TOML, `[thresholds]`). Default: `postmortem.toml` in the current folder, if any.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Override one threshold: `job_pod_lag_s=120` (repeatable; names in README.md).
+    #[arg(long = "threshold", value_name = "NAME=VALUE")]
+    thresholds: Vec<String>,
     /// No progress bar, no summary on standard error.
     #[arg(short, long)]
     quiet: bool,
@@ -114,6 +120,8 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
     if let Some(out) = &args.output {
         refuse_inside_inputs(out, &args.paths)?;
     }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let settings = postmortem::config::load(args.config.as_deref(), &cwd, &args.thresholds)?;
     let opts = Options {
         inputs: args.paths.clone(),
         zones,
@@ -121,7 +129,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
         since,
         until,
         taken_at,
-        thresholds: Default::default(),
+        thresholds: settings.thresholds,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
     let started = std::time::Instant::now();

@@ -221,3 +221,42 @@ fn image_gc_failure_causes_the_disk_pressure_evictions() {
     // worker-1's single "failed once" at kubelet start is not a finding.
     assert!(!v["findings"].to_string().contains("worker-1"));
 }
+
+/// Runs the binary in `cwd` with extra arguments on a corpus bundle; returns the finding ids or the error.
+fn ids_with(cwd: &Path, bundle: &str, extra: &[&str]) -> Result<Vec<String>, String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(bundle);
+    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .current_dir(cwd)
+        .args(["analyze", "--format", "json", "--quiet"])
+        .args(extra)
+        .arg(&dir)
+        .output()
+        .expect("binary runs");
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    Ok(ids(&v).into_iter().map(String::from).collect())
+}
+
+#[test]
+fn thresholds_come_from_postmortem_toml_and_flags() {
+    let cwd = tempfile::tempdir().unwrap();
+    // Three liveness kills make a loop by default; a threshold of four does not.
+    assert!(ids_with(cwd.path(), "etcd-probe-loop", &[])
+        .unwrap()
+        .contains(&"probe-restart-loop".into()));
+    std::fs::write(cwd.path().join("postmortem.toml"), "[thresholds]\nprobe_kills = 4\n").unwrap();
+    let ids = ids_with(cwd.path(), "etcd-probe-loop", &[]).unwrap();
+    assert!(!ids.contains(&"probe-restart-loop".into()), "{ids:?}");
+    // A flag applies after the file.
+    let ids = ids_with(cwd.path(), "etcd-probe-loop", &["--threshold", "probe_kills=3"]).unwrap();
+    assert!(ids.contains(&"probe-restart-loop".into()), "{ids:?}");
+    // An explicit file wins over the current folder's; mistakes are usage errors that name the culprit.
+    let other = cwd.path().join("strict.toml");
+    std::fs::write(&other, "[thresholds]\nwebhook_failures = 100\n").unwrap();
+    let ids = ids_with(cwd.path(), "etcd-probe-loop", &["--config", other.to_str().unwrap()]).unwrap();
+    assert_eq!(ids, ["probe-restart-loop"]);
+    let e = ids_with(cwd.path(), "etcd-probe-loop", &["--threshold", "probe_kils=4"]).unwrap_err();
+    assert!(e.contains("unknown threshold") && e.contains("probe_kils"), "{e}");
+}

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 /// Thresholds every detector reads; the defaults are what an SRE would flag. Each can be set in
 /// `postmortem.toml` (`[thresholds]`, same names) or by `--threshold name=value`; README.md lists them.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     /// A Job whose first Pod came later than this after the Job was created is late (s).
