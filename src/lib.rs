@@ -14,6 +14,7 @@ pub mod dumps;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
+pub mod replay;
 pub mod report;
 pub mod scan;
 pub mod signals;

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use postmortem::analysis::{self, Options};
 use postmortem::normalize::clock::ZoneRules;
+use postmortem::replay;
 use postmortem::report::{self, OutputFormat};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ use std::process::ExitCode;
 const EXIT_OK: u8 = 0;
 /// Exit code: usage error, nothing readable in the inputs, or the report could not be written.
 const EXIT_USAGE: u8 = 2;
+/// `check`: a bundle did not find what it expects.
+const EXIT_FINDINGS: u8 = 1;
 
 #[derive(Parser)]
 #[command(name = "postmortem", version, about = "Offline Kubernetes incident analyzer", long_about = None)]
@@ -24,6 +27,27 @@ struct Cli {
 enum Command {
     /// Read logs and dumps, print one merged UTC timeline (and findings).
     Analyze(AnalyzeArgs),
+    /// Replay incident bundles (folders with an `expected.json`) and compare their findings, for CI.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// A bundle, or a folder of bundles (each a folder with its logs and an `expected.json`).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Rewrite each failing bundle's `expected.json` from what is found now.
+    #[arg(long)]
+    bless: bool,
+    /// Also write the verdicts as JUnit XML to FILE.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Thresholds file (TOML, `[thresholds]`). Default: `postmortem.toml` in the current folder, if any.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Override one threshold: `job_pod_lag_s=120` (repeatable).
+    #[arg(long = "threshold", value_name = "NAME=VALUE")]
+    thresholds: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -73,15 +97,62 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
-    match cli.command {
-        Command::Analyze(args) => match analyze(args) {
-            Ok(()) => ExitCode::from(EXIT_OK),
-            Err(msg) => {
-                eprintln!("postmortem: {msg}");
-                ExitCode::from(EXIT_USAGE)
-            }
-        },
+    let outcome = match cli.command {
+        Command::Analyze(args) => analyze(args).map(|()| EXIT_OK),
+        Command::Check(args) => check(args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(msg) => {
+            eprintln!("postmortem: {msg}");
+            ExitCode::from(EXIT_USAGE)
+        }
     }
+}
+
+/// Replays the bundles; exit 0 when all pass, 1 when one fails.
+fn check(args: CheckArgs) -> Result<u8, String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let settings = postmortem::config::load(args.config.as_deref(), &cwd, &args.thresholds)?;
+    let mut bundles = Vec::new();
+    for d in &args.dirs {
+        bundles.extend(replay::bundles(d)?);
+    }
+    if let Some(out) = &args.junit {
+        refuse_inside_inputs(out, &args.dirs)?;
+    }
+    let base = Options {
+        thresholds: settings.thresholds,
+        ..Options::default()
+    };
+    let mut verdicts = Vec::new();
+    let mut stdout = std::io::stdout().lock();
+    for b in &bundles {
+        let v = replay::replay(b, &base, args.bless);
+        let line = match (v.passed(), v.blessed) {
+            (true, _) => format!("pass  {} ({} findings, {:.2} s)", v.name, v.found, v.seconds),
+            (false, true) => format!("bless {} ({} findings; expected.json rewritten)", v.name, v.found),
+            (false, false) => format!("FAIL  {}", v.name),
+        };
+        let _ = writeln!(stdout, "{}", report::sanitize::for_terminal(&line));
+        if !v.passed() {
+            for d in &v.diffs {
+                let _ = writeln!(stdout, "      {}", report::sanitize::for_terminal(d));
+            }
+        }
+        verdicts.push(v);
+    }
+    if let Some(path) = &args.junit {
+        std::fs::write(path, replay::junit(&verdicts)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let failed = verdicts.iter().filter(|v| !v.passed() && !v.blessed).count();
+    let _ = writeln!(
+        stdout,
+        "{} bundles, {} passed, {failed} failed",
+        verdicts.len(),
+        verdicts.len() - failed
+    );
+    Ok(if failed == 0 { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<(), String> {
