@@ -13,7 +13,7 @@ use std::process::ExitCode;
 const EXIT_OK: u8 = 0;
 /// Exit code: usage error, nothing readable in the inputs, or the report could not be written.
 const EXIT_USAGE: u8 = 2;
-/// `check`: a bundle did not find what it expects.
+/// `check`: a bundle did not find what it expects; `analyze --fail-on`: a finding reached the level.
 const EXIT_FINDINGS: u8 = 1;
 
 #[derive(Parser)]
@@ -29,6 +29,24 @@ enum Command {
     Analyze(AnalyzeArgs),
     /// Replay incident bundles (folders with an `expected.json`) and compare their findings, for CI.
     Check(CheckArgs),
+}
+
+/// `--fail-on` levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+enum FailOn {
+    Warning,
+    Critical,
+}
+
+impl FailOn {
+    /// Whether a finding of `severity` is at or above this level.
+    fn hit_by(self, severity: &str) -> bool {
+        match severity {
+            "critical" => true,
+            "warning" => self == FailOn::Warning,
+            _ => false,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -78,6 +96,9 @@ struct AnalyzeArgs {
     /// Without it: a time written in the dump, the file mtime, or an estimate from events seen elsewhere.
     #[arg(long = "taken-at", value_name = "T")]
     taken_at: Option<String>,
+    /// Exit 1 when a finding at or above this severity is reported (after the report is written).
+    #[arg(long = "fail-on", value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
     /// Thresholds file (TOML, `[thresholds]`). Default: `postmortem.toml` in the current folder, if any.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -98,7 +119,7 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command {
-        Command::Analyze(args) => analyze(args).map(|()| EXIT_OK),
+        Command::Analyze(args) => analyze(args),
         Command::Check(args) => check(args),
     };
     match outcome {
@@ -155,7 +176,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     Ok(if failed == 0 { EXIT_OK } else { EXIT_FINDINGS })
 }
 
-fn analyze(args: AnalyzeArgs) -> Result<(), String> {
+/// Analyzes and writes the report; exit 0, or 1 with `--fail-on` when a finding reaches its level.
+fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
     let mut zones = ZoneRules::default();
     for z in &args.tz {
         zones.add(z).map_err(|e| format!("--tz {z}: {e}"))?;
@@ -228,6 +250,9 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
             }
         }
     }
+    let failing = args.fail_on.map_or(0, |level| {
+        a.findings.iter().filter(|f| level.hit_by(&f.severity)).count()
+    });
     let summary = (
         a.totals.sources,
         a.totals.lines,
@@ -245,7 +270,13 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
             started.elapsed()
         );
     }
-    Ok(())
+    if failing > 0 {
+        if !args.quiet {
+            eprintln!("postmortem: {failing} findings at or above --fail-on: exit 1");
+        }
+        return Ok(EXIT_FINDINGS);
+    }
+    Ok(EXIT_OK)
 }
 
 /// Nothing is ever written inside the input.

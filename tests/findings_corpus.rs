@@ -260,3 +260,24 @@ fn thresholds_come_from_postmortem_toml_and_flags() {
     let e = ids_with(cwd.path(), "etcd-probe-loop", &["--threshold", "probe_kils=4"]).unwrap_err();
     assert!(e.contains("unknown threshold") && e.contains("probe_kils"), "{e}");
 }
+
+#[test]
+fn fail_on_exits_1_at_the_level_after_writing_the_report() {
+    let run = |bundle: &str, level: &str| {
+        let out_dir = tempfile::tempdir().unwrap();
+        let report = out_dir.path().join("report.md");
+        let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
+            .args(["analyze", "--quiet", "--fail-on", level, "-o"])
+            .arg(&report)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(bundle))
+            .output()
+            .expect("binary runs");
+        assert!(std::fs::read_to_string(&report).unwrap().contains("## Findings"));
+        out.status.code()
+    };
+    // disk-pressure-image-gc: two warnings, no critical finding.
+    assert_eq!(run("disk-pressure-image-gc", "warning"), Some(1));
+    assert_eq!(run("disk-pressure-image-gc", "critical"), Some(0));
+    // etcd-probe-loop: etcd is a control-plane static pod, its restart loop is critical.
+    assert_eq!(run("etcd-probe-loop", "critical"), Some(1));
+}
