@@ -226,6 +226,7 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         inputs: &inputs,
         thresholds: &opts.thresholds,
     });
+    let node_periods = crate::periods::node_periods(&timeline);
     Analysis {
         version: VERSION,
         inputs,
@@ -233,6 +234,7 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         findings: outcome.findings,
         not_evaluated: outcome.not_evaluated,
         state: joined.state,
+        node_periods,
         totals,
     }
 }

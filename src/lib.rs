@@ -14,6 +14,7 @@ pub mod dumps;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
+pub mod periods;
 pub mod replay;
 pub mod report;
 pub mod scan;

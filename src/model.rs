@@ -23,6 +23,8 @@ pub struct Analysis {
     pub not_evaluated: Vec<crate::detect::NotEvaluated>,
     /// Cluster state read from kubectl dumps (pods, nodes, Jobs, CronJobs, webhooks).
     pub state: crate::dumps::state::State,
+    /// Periods nodes spent NotReady or under disk pressure, from the timeline's signals.
+    pub node_periods: Vec<crate::periods::NodePeriod>,
     /// Totals over all inputs.
     pub totals: Totals,
 }
@@ -178,6 +180,11 @@ pub struct Totals {
 /// RFC 3339 UTC with as many fractional digits as needed (`2023-03-13T16:02:43.934473Z`).
 pub fn format_time(ns: i64) -> String {
     parsers::time::format_rfc3339(ns)
+}
+
+/// Serializes an instant as RFC 3339 UTC.
+pub(crate) fn ser_time_ns<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_time(*t))
 }
 
 /// Serializes an optional instant as RFC 3339 UTC.

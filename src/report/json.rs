@@ -31,6 +31,8 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer(&mut *out, &a.not_evaluated).map_err(io::Error::other)?;
     out.write_all(b",\"state\":")?;
     serde_json::to_writer(&mut *out, &a.state).map_err(io::Error::other)?;
+    out.write_all(b",\"node_periods\":")?;
+    serde_json::to_writer(&mut *out, &a.node_periods).map_err(io::Error::other)?;
     out.write_all(b",\"totals\":")?;
     serde_json::to_writer(&mut *out, &a.totals).map_err(io::Error::other)?;
     out.write_all(b"}\n")
@@ -83,6 +85,7 @@ mod tests {
             findings: Vec::new(),
             not_evaluated: Vec::new(),
             state: Default::default(),
+            node_periods: Vec::new(),
             totals: Totals::default(),
         };
         let mut ours = Vec::new();
