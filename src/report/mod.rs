@@ -1,5 +1,6 @@
 //! Rendering an [`Analysis`](crate::model::Analysis). Renderers only read the model; they compute nothing.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod sanitize;
@@ -17,6 +18,8 @@ pub enum OutputFormat {
     Json,
     /// Plain terminal text.
     Text,
+    /// One self-contained HTML page: lanes, findings, node periods, zoom, filters, searchable table.
+    Html,
 }
 
 /// Writes `a` in `format`. `color` only affects text output.
@@ -25,5 +28,6 @@ pub fn render(a: &Analysis, format: OutputFormat, color: bool, out: &mut dyn Wri
         OutputFormat::Md => markdown::render(a, out),
         OutputFormat::Json => json::render(a, out),
         OutputFormat::Text => text::render(a, color, out),
+        OutputFormat::Html => html::render(a, out),
     }
 }
