@@ -5,6 +5,8 @@
 //! inputs are missing is reported as not evaluated, with what is missing, never as clean.
 
 pub mod disk;
+pub mod duration;
+pub mod etcd;
 pub mod jobs;
 pub mod probes;
 pub mod webhook;
@@ -29,6 +31,8 @@ pub struct Thresholds {
     pub probe_kills: u64,
     /// Image GC failures on one node that make a finding.
     pub image_gc_failures: u64,
+    /// Slow applies, missed heartbeats and slow WAL syncs of one etcd member that make `etcd-slow`.
+    pub etcd_slow_events: u64,
 }
 
 impl Default for Thresholds {
@@ -39,6 +43,7 @@ impl Default for Thresholds {
             webhook_failures: 3,
             probe_kills: 3,
             image_gc_failures: 2,
+            etcd_slow_events: 3,
         }
     }
 }
@@ -98,6 +103,7 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
         vec![("job-pod-lag", lag), ("cronjob-backlog", backlog)]
     },
     |c| vec![("probe-restart-loop", probes::detect(c))],
+    |c| vec![("etcd-slow", etcd::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.
