@@ -8,6 +8,7 @@ pub mod disk;
 pub mod duration;
 pub mod etcd;
 pub mod jobs;
+pub mod pids;
 pub mod probes;
 pub mod webhook;
 
@@ -33,6 +34,8 @@ pub struct Thresholds {
     pub image_gc_failures: u64,
     /// Slow applies, missed heartbeats and slow WAL syncs of one etcd member that make `etcd-slow`.
     pub etcd_slow_events: u64,
+    /// Failed thread or process creations on one node that make `pid-exhaustion` (PID pressure alone does).
+    pub pid_failures: u64,
 }
 
 impl Default for Thresholds {
@@ -44,6 +47,7 @@ impl Default for Thresholds {
             probe_kills: 3,
             image_gc_failures: 2,
             etcd_slow_events: 3,
+            pid_failures: 2,
         }
     }
 }
@@ -104,6 +108,7 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
     },
     |c| vec![("probe-restart-loop", probes::detect(c))],
     |c| vec![("etcd-slow", etcd::detect(c))],
+    |c| vec![("pid-exhaustion", pids::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.

@@ -65,6 +65,8 @@ pub enum SignalKind {
     NodeRebooted,
     /// A Kubernetes Event echoed in a component log.
     EventEcho,
+    /// A zombie process in a process listing (`<defunct>`).
+    ZombieProcess,
 }
 
 impl SignalKind {
@@ -98,6 +100,7 @@ impl SignalKind {
             KernelTrouble => "kernel-trouble",
             NodeRebooted => "node-rebooted",
             EventEcho => "event-echo",
+            ZombieProcess => "zombie-process",
         }
     }
 }
@@ -209,6 +212,7 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("Event(api.ObjectReference", SignalKind::EventEcho),
     ("\"Event occurred\"", SignalKind::EventEcho),
     ("Event occurred", SignalKind::EventEcho),
+    ("<defunct>", SignalKind::ZombieProcess),
 ];
 
 /// Case-sensitive fragments of which every signature (with its first letter in either case) contains one.
@@ -293,6 +297,7 @@ const ANCHORS: &[&str] = &[
     "nt(v1.",
     "nt(api.",
     "t occurred",
+    "defunct>",
 ];
 
 /// Words that make a line without a level marker worth keeping.
