@@ -25,7 +25,7 @@ enum Trouble {
     Heartbeat,
     /// A WAL fsync took too long.
     SlowSync,
-    /// A member saw a new leader elected.
+    /// A member saw a new leader elected (`elected leader`, `changed leader from`).
     Elected,
     /// A member lost its leader.
     LostLeader,
@@ -37,7 +37,7 @@ enum Trouble {
 
 fn trouble_of(r: &TimelineRow) -> Option<Trouble> {
     let m = r.message.as_str();
-    let etcd = r.component.as_deref().is_none_or(|c| c == "etcd" || c == "k3s" || c == "rke2");
+    let etcd = r.component.as_deref().is_none_or(|c| matches!(c, "etcd" | "raft" | "k3s" | "rke2"));
     Some(if m.contains("NOSPACE") || m.contains("database space exceeded") || m.contains("etcdserver: no space") {
         Trouble::NoSpace
     } else if m.contains("failed to send out heartbeat") {
@@ -46,7 +46,7 @@ fn trouble_of(r: &TimelineRow) -> Option<Trouble> {
         Trouble::SlowSync
     } else if etcd && (m.contains("apply request took too long") || (m.contains("took too long") && m.contains("to execute"))) {
         Trouble::SlowApply
-    } else if etcd && m.contains("elected leader") {
+    } else if etcd && (m.contains("elected leader") || m.contains("changed leader from")) {
         Trouble::Elected
     } else if etcd && m.contains("lost leader") {
         Trouble::LostLeader
@@ -178,7 +178,7 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
     if m.applies > 0 {
         let mut s = format!("{} requests applied too slowly", m.applies);
         if let (Some(mx), Some(md)) = (took_max, took_median) {
-            s.push_str(&format!(" (up to {mx:.2} s, median {md:.2} s"));
+            s.push_str(&format!(" (kept samples up to {mx:.2} s, median {md:.2} s"));
             if let Some(e) = m.expected {
                 s.push_str(&format!(", expected {:.0} ms", e * 1000.0));
             }
@@ -192,7 +192,7 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
     if m.syncs > 0 {
         let mut s = format!("{} slow WAL syncs", m.syncs);
         if let Some(x) = m.sync_max {
-            s.push_str(&format!(" (up to {x:.2} s)"));
+            s.push_str(&format!(" (kept samples up to {x:.2} s)"));
         }
         parts.push(s);
     }

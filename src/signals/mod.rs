@@ -178,6 +178,7 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("failed to send out heartbeat", SignalKind::EtcdSlow),
     ("lost leader", SignalKind::EtcdSlow),
     ("elected leader", SignalKind::EtcdSlow),
+    ("changed leader from", SignalKind::EtcdSlow),
     ("database space exceeded", SignalKind::EtcdSlow),
     ("alarm NOSPACE", SignalKind::EtcdSlow),
     ("NOSPACE", SignalKind::EtcdSlow),
