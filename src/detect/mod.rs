@@ -10,6 +10,7 @@ pub mod etcd;
 pub mod jobs;
 pub mod pids;
 pub mod probes;
+pub mod pulls;
 pub mod webhook;
 
 use crate::dumps::events::EventFact;
@@ -36,6 +37,8 @@ pub struct Thresholds {
     pub etcd_slow_events: u64,
     /// Failed thread or process creations on one node that make `pid-exhaustion` (PID pressure alone does).
     pub pid_failures: u64,
+    /// An image pull slower than this is slow; a pull queued behind another for half of it is delayed (s).
+    pub pull_slow_s: f64,
 }
 
 impl Default for Thresholds {
@@ -48,6 +51,7 @@ impl Default for Thresholds {
             image_gc_failures: 2,
             etcd_slow_events: 3,
             pid_failures: 2,
+            pull_slow_s: 60.0,
         }
     }
 }
@@ -109,6 +113,7 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
     |c| vec![("probe-restart-loop", probes::detect(c))],
     |c| vec![("etcd-slow", etcd::detect(c))],
     |c| vec![("pid-exhaustion", pids::detect(c))],
+    |c| vec![("image-pull-slow", pulls::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.
