@@ -124,11 +124,7 @@ pub fn zombie_row(line: &str) -> Option<Process> {
             stat: None,
             command: rest(7),
         }
-    } else if let (Some(pid), true, true) = (
-        num(1),
-        cols.get(2).is_some_and(|c| c.contains('.')),
-        is_time(9),
-    ) {
+    } else if let (Some(pid), true, true) = (num(1), cols.get(2).is_some_and(|c| c.contains('.')), is_time(9)) {
         // ps aux
         Process {
             pid,
@@ -192,11 +188,15 @@ $ ps -eo pid,ppid,stat,comm
     fn rows_without_header() {
         let z = zombie_row("1000        4182    3901  0 10:02 ?        00:00:00 [sh] <defunct>").unwrap();
         assert_eq!((z.pid, z.ppid), (4182, Some(3901)));
-        let z = zombie_row("1000        4182  0.0  0.0      0     0 ?        Z    10:02   0:00 [sh] <defunct>").unwrap();
+        let z =
+            zombie_row("1000        4182  0.0  0.0      0     0 ?        Z    10:02   0:00 [sh] <defunct>").unwrap();
         assert_eq!((z.pid, z.ppid, z.stat.as_deref()), (4182, None, Some("Z")));
         let z = zombie_row("   4190    3901 Zs   healthcheck.sh <defunct>").unwrap();
         assert_eq!((z.pid, z.ppid), (4190, Some(3901)));
-        assert_eq!(zombie_row("root        5120       1  0 10:03 pts/0    00:00:00 ps -ef"), None);
+        assert_eq!(
+            zombie_row("root        5120       1  0 10:03 pts/0    00:00:00 ps -ef"),
+            None
+        );
         assert_eq!(zombie_row("a process went <defunct> somewhere"), None);
     }
 }

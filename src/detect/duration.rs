@@ -19,7 +19,9 @@ pub fn go_duration(s: &str) -> Option<f64> {
             .filter(|&n| n > 0)?;
         let value: f64 = rest[..n].parse().ok()?;
         rest = &rest[n..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let scale = match &rest[..unit_len] {
             "h" => 3600.0,
             "m" => 60.0,

@@ -37,24 +37,31 @@ enum Trouble {
 
 fn trouble_of(r: &TimelineRow) -> Option<Trouble> {
     let m = r.message.as_str();
-    let etcd = r.component.as_deref().is_none_or(|c| matches!(c, "etcd" | "raft" | "k3s" | "rke2"));
-    Some(if m.contains("NOSPACE") || m.contains("database space exceeded") || m.contains("etcdserver: no space") {
-        Trouble::NoSpace
-    } else if m.contains("failed to send out heartbeat") {
-        Trouble::Heartbeat
-    } else if m.contains("sync duration of") || m.contains("slow fdatasync") {
-        Trouble::SlowSync
-    } else if etcd && (m.contains("apply request took too long") || (m.contains("took too long") && m.contains("to execute"))) {
-        Trouble::SlowApply
-    } else if etcd && (m.contains("elected leader") || m.contains("changed leader from")) {
-        Trouble::Elected
-    } else if etcd && m.contains("lost leader") {
-        Trouble::LostLeader
-    } else if !etcd && (m.contains("etcdserver: request timed out") || m.contains("etcdserver: leader changed")) {
-        Trouble::ApiserverError
-    } else {
-        return None;
-    })
+    let etcd = r
+        .component
+        .as_deref()
+        .is_none_or(|c| matches!(c, "etcd" | "raft" | "k3s" | "rke2"));
+    Some(
+        if m.contains("NOSPACE") || m.contains("database space exceeded") || m.contains("etcdserver: no space") {
+            Trouble::NoSpace
+        } else if m.contains("failed to send out heartbeat") {
+            Trouble::Heartbeat
+        } else if m.contains("sync duration of") || m.contains("slow fdatasync") {
+            Trouble::SlowSync
+        } else if etcd
+            && (m.contains("apply request took too long") || (m.contains("took too long") && m.contains("to execute")))
+        {
+            Trouble::SlowApply
+        } else if etcd && (m.contains("elected leader") || m.contains("changed leader from")) {
+            Trouble::Elected
+        } else if etcd && m.contains("lost leader") {
+            Trouble::LostLeader
+        } else if !etcd && (m.contains("etcdserver: request timed out") || m.contains("etcdserver: leader changed")) {
+            Trouble::ApiserverError
+        } else {
+            return None;
+        },
+    )
 }
 
 /// How long a slow apply took: zap `took="10.9s"`, capnslog `took too long (1.6s)` / `[3.4s]`.
@@ -203,7 +210,10 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
         ));
     }
     if m.nospace > 0 {
-        parts.push(format!("{} NOSPACE alarm / quota lines: the database is full and etcd refuses writes", m.nospace));
+        parts.push(format!(
+            "{} NOSPACE alarm / quota lines: the database is full and etcd refuses writes",
+            m.nospace
+        ));
     }
     let mut explanation = format!("etcd on {node}: {}.", parts.join("; "));
     if api_count > 0 {
@@ -218,7 +228,10 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
         title: if critical {
             format!("etcd on {node} is out of space (NOSPACE)")
         } else {
-            format!("etcd on {node} is slow ({} slow applies, {} missed heartbeats)", m.applies, m.heartbeats)
+            format!(
+                "etcd on {node} is slow ({} slow applies, {} missed heartbeats)",
+                m.applies, m.heartbeats
+            )
         },
         start,
         end,
@@ -286,7 +299,13 @@ mod tests {
             took("read-only range request \"key:\\\"/registry/secrets/x\\\" \" with result \"range_response_count:1 size:2579\" took too long (1.602181876s) to execute"),
             Some(1.602181876)
         );
-        assert_eq!(took("wal: sync duration of 1.364934595s, expected less than 1s"), Some(1.364934595));
-        assert_eq!(expected("wal: sync duration of 1.364934595s, expected less than 1s"), Some(1.0));
+        assert_eq!(
+            took("wal: sync duration of 1.364934595s, expected less than 1s"),
+            Some(1.364934595)
+        );
+        assert_eq!(
+            expected("wal: sync duration of 1.364934595s, expected less than 1s"),
+            Some(1.0)
+        );
     }
 }

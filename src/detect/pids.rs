@@ -38,7 +38,10 @@ fn kind_of(r: &TimelineRow) -> Option<Kind> {
                 Some(Kind::Pressure)
             } else if l.contains("fork rejected by pids controller")
                 || (l.contains("resource temporarily unavailable")
-                    && (l.contains("fork/exec") || l.contains("fork: ") || l.contains("clone") || l.contains("newosproc")))
+                    && (l.contains("fork/exec")
+                        || l.contains("fork: ")
+                        || l.contains("clone")
+                        || l.contains("newosproc")))
             {
                 Some(Kind::Fork)
             } else {
@@ -122,7 +125,10 @@ fn finding(node: &str, n: &Node) -> Finding {
     }
     let mut parts = Vec::new();
     if n.threads > 0 {
-        parts.push(format!("{} thread creations failed (`pthread_create failed`)", n.threads));
+        parts.push(format!(
+            "{} thread creations failed (`pthread_create failed`)",
+            n.threads
+        ));
     }
     if n.forks > 0 {
         parts.push(format!("{} fork/exec calls were refused (EAGAIN)", n.forks));
@@ -143,7 +149,12 @@ fn finding(node: &str, n: &Node) -> Finding {
     }
     Finding {
         id: "pid-exhaustion".into(),
-        severity: if n.threads > 0 || n.pressure > 0 { "critical" } else { "warning" }.into(),
+        severity: if n.threads > 0 || n.pressure > 0 {
+            "critical"
+        } else {
+            "warning"
+        }
+        .into(),
         title: format!("{node} is out of PIDs ({count} thread/process creations failed)"),
         start,
         end,
@@ -181,7 +192,10 @@ mod tests {
             message: message.into(),
             count: 1,
             last_at: None,
-            source: SourceRef { path: "x".into(), line: 1 },
+            source: SourceRef {
+                path: "x".into(),
+                line: 1,
+            },
             also_in: Vec::new(),
             signal: Some(signal),
             time_inherited: false,
@@ -193,18 +207,39 @@ mod tests {
     fn kinds_and_the_socket_near_miss() {
         use SignalKind::ForkFailed;
         let k = |m: &str| kind_of(&row(ForkFailed, m));
-        assert_eq!(k("runtime/cgo: pthread_create failed: Resource temporarily unavailable"), Some(Kind::Thread));
-        assert_eq!(k("runtime/cgo: pthread_create failed: No space left on device"), Some(Kind::Thread));
+        assert_eq!(
+            k("runtime/cgo: pthread_create failed: Resource temporarily unavailable"),
+            Some(Kind::Thread)
+        );
+        assert_eq!(
+            k("runtime/cgo: pthread_create failed: No space left on device"),
+            Some(Kind::Thread)
+        );
         assert_eq!(
             k("failed to collect filesystem stats - rootDiskErr: failed to exec du - fork/exec /usr/bin/nice: resource temporarily unavailable"),
             Some(Kind::Fork)
         );
-        assert_eq!(k("bash: fork: retry: Resource temporarily unavailable"), Some(Kind::Fork));
-        assert_eq!(k("cgroup: fork rejected by pids controller in /kubepods/burstable/pod1"), Some(Kind::Fork));
-        assert_eq!(k("Node worker-1 status is now: NodeHasInsufficientPID"), Some(Kind::Pressure));
-        assert_eq!(k("read tcp 10.0.0.5:43210->10.0.0.9:6443: read: resource temporarily unavailable"), None);
         assert_eq!(
-            kind_of(&row(SignalKind::ZombieProcess, "1000  4182  3901  0 10:02 ?  00:00:00 [sh] <defunct>")),
+            k("bash: fork: retry: Resource temporarily unavailable"),
+            Some(Kind::Fork)
+        );
+        assert_eq!(
+            k("cgroup: fork rejected by pids controller in /kubepods/burstable/pod1"),
+            Some(Kind::Fork)
+        );
+        assert_eq!(
+            k("Node worker-1 status is now: NodeHasInsufficientPID"),
+            Some(Kind::Pressure)
+        );
+        assert_eq!(
+            k("read tcp 10.0.0.5:43210->10.0.0.9:6443: read: resource temporarily unavailable"),
+            None
+        );
+        assert_eq!(
+            kind_of(&row(
+                SignalKind::ZombieProcess,
+                "1000  4182  3901  0 10:02 ?  00:00:00 [sh] <defunct>"
+            )),
             Some(Kind::Zombie)
         );
     }

@@ -53,7 +53,8 @@ pub fn registry(image: &str) -> &str {
 /// `pod/ns/name[:container]` -> `pod/ns/name`.
 fn pod_of(r: &TimelineRow) -> Option<String> {
     let o = r.object.as_deref()?;
-    o.starts_with("pod/").then(|| o.split(':').next().unwrap_or(o).to_string())
+    o.starts_with("pod/")
+        .then(|| o.split(':').next().unwrap_or(o).to_string())
 }
 
 fn pulls_by_node(timeline: &[TimelineRow]) -> BTreeMap<&str, Vec<Pull<'_>>> {
@@ -69,7 +70,9 @@ fn pulls_by_node(timeline: &[TimelineRow]) -> BTreeMap<&str, Vec<Pull<'_>>> {
                 open.entry((node, pod, image)).or_insert(r);
             }
             Some(SignalKind::PullDone) => {
-                let Some(s) = open.remove(&(node, pod.clone(), image)) else { continue };
+                let Some(s) = open.remove(&(node, pod.clone(), image)) else {
+                    continue;
+                };
                 let start = s.at.unwrap_or(at);
                 let (pull, _) = written_durations(&r.message);
                 out.entry(node).or_default().push(Pull {
@@ -148,7 +151,11 @@ fn finding(node: &str, slow: &[&Pull], queued: &[(&Pull, &Pull, f64)]) -> Findin
         .iter()
         .max_by(|x, y| x.1 .0.cmp(&y.1 .0).then(x.1 .1.total_cmp(&y.1 .1)))
         .map(|(i, _)| *i)
-        .or_else(|| slow.iter().max_by(|a, b| a.pulling_s.total_cmp(&b.pulling_s)).map(|p| p.image.as_str()));
+        .or_else(|| {
+            slow.iter()
+                .max_by(|a, b| a.pulling_s.total_cmp(&b.pulling_s))
+                .map(|p| p.image.as_str())
+        });
     let mut subjects = vec![format!("node/{node}")];
     if let Some(b) = blocker {
         subjects.push(format!("image/{b}"));
@@ -216,7 +223,8 @@ mod tests {
 
     #[test]
     fn images_durations_registries() {
-        let m = "Successfully pulled image \"registry.example.com/ml/trainer:2.14\" in 3m2.5s (3m40.1s including waiting)";
+        let m =
+            "Successfully pulled image \"registry.example.com/ml/trainer:2.14\" in 3m2.5s (3m40.1s including waiting)";
         assert_eq!(image_of(m), Some("registry.example.com/ml/trainer:2.14"));
         let (p, t) = written_durations(m);
         assert!((p.unwrap() - 182.5).abs() < 1e-9);
@@ -242,7 +250,10 @@ mod tests {
             message: String::new(),
             count: 1,
             last_at: None,
-            source: SourceRef { path: "x".into(), line: 1 },
+            source: SourceRef {
+                path: "x".into(),
+                line: 1,
+            },
             also_in: Vec::new(),
             signal: None,
             time_inherited: false,
@@ -279,6 +290,9 @@ mod tests {
             pull("pod/a/big", "reg.io/big:1", 0, 180, 180.0),
             pull("pod/a/small", "nginx:1.25", 10, 190, 180.0),
         ];
-        assert!(queued_behind(&old).is_empty(), "without a written duration the queue is not provable");
+        assert!(
+            queued_behind(&old).is_empty(),
+            "without a written duration the queue is not provable"
+        );
     }
 }
