@@ -100,8 +100,9 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
         .filter(|r| r.signal == Some(SignalKind::EtcdSlow))
         .filter_map(|r| Some((r, trouble_of(r)?)))
         .collect();
-    if rows.is_empty() && !ctx.has_component("etcd") {
-        return Err("no etcd logs".into());
+    // The apiserver's log is half of the pattern (the etcd errors it gets back): with it, the pattern is looked for.
+    if rows.is_empty() && !ctx.has_component("etcd") && !ctx.has_component("kube-apiserver") {
+        return Err("no etcd or kube-apiserver logs".into());
     }
     let mut members: BTreeMap<&str, Member> = BTreeMap::new();
     let mut apiserver: Vec<&TimelineRow> = Vec::new();
