@@ -16,6 +16,7 @@ pub mod kubectl;
 pub mod kv;
 pub mod line;
 pub mod logrus;
+pub mod ps;
 pub mod record;
 pub mod sniff;
 pub mod syslog;

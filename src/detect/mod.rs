@@ -5,8 +5,12 @@
 //! inputs are missing is reported as not evaluated, with what is missing, never as clean.
 
 pub mod disk;
+pub mod duration;
+pub mod etcd;
 pub mod jobs;
+pub mod pids;
 pub mod probes;
+pub mod pulls;
 pub mod webhook;
 
 use crate::dumps::events::EventFact;
@@ -29,6 +33,12 @@ pub struct Thresholds {
     pub probe_kills: u64,
     /// Image GC failures on one node that make a finding.
     pub image_gc_failures: u64,
+    /// Slow applies, missed heartbeats and slow WAL syncs of one etcd member that make `etcd-slow`.
+    pub etcd_slow_events: u64,
+    /// Failed thread or process creations on one node that make `pid-exhaustion` (PID pressure alone does).
+    pub pid_failures: u64,
+    /// An image pull slower than this is slow; a pull queued behind another for half of it is delayed (s).
+    pub pull_slow_s: f64,
 }
 
 impl Default for Thresholds {
@@ -39,6 +49,9 @@ impl Default for Thresholds {
             webhook_failures: 3,
             probe_kills: 3,
             image_gc_failures: 2,
+            etcd_slow_events: 3,
+            pid_failures: 2,
+            pull_slow_s: 60.0,
         }
     }
 }
@@ -98,6 +111,9 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
         vec![("job-pod-lag", lag), ("cronjob-backlog", backlog)]
     },
     |c| vec![("probe-restart-loop", probes::detect(c))],
+    |c| vec![("etcd-slow", etcd::detect(c))],
+    |c| vec![("pid-exhaustion", pids::detect(c))],
+    |c| vec![("image-pull-slow", pulls::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.

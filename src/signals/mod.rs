@@ -65,6 +65,8 @@ pub enum SignalKind {
     NodeRebooted,
     /// A Kubernetes Event echoed in a component log.
     EventEcho,
+    /// A zombie process in a process listing (`<defunct>`).
+    ZombieProcess,
 }
 
 impl SignalKind {
@@ -98,6 +100,7 @@ impl SignalKind {
             KernelTrouble => "kernel-trouble",
             NodeRebooted => "node-rebooted",
             EventEcho => "event-echo",
+            ZombieProcess => "zombie-process",
         }
     }
 }
@@ -175,8 +178,12 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("failed to send out heartbeat", SignalKind::EtcdSlow),
     ("lost leader", SignalKind::EtcdSlow),
     ("elected leader", SignalKind::EtcdSlow),
+    ("changed leader from", SignalKind::EtcdSlow),
     ("database space exceeded", SignalKind::EtcdSlow),
     ("alarm NOSPACE", SignalKind::EtcdSlow),
+    ("NOSPACE", SignalKind::EtcdSlow),
+    ("etcdserver: no space", SignalKind::EtcdSlow),
+    ("slow fdatasync", SignalKind::EtcdSlow),
     ("etcdserver: request timed out", SignalKind::EtcdSlow),
     ("etcdserver: leader changed", SignalKind::EtcdSlow),
     ("Cannot connect to the Docker daemon", SignalKind::RuntimeUnavailable),
@@ -206,6 +213,7 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("Event(api.ObjectReference", SignalKind::EventEcho),
     ("\"Event occurred\"", SignalKind::EventEcho),
     ("Event occurred", SignalKind::EventEcho),
+    ("<defunct>", SignalKind::ZombieProcess),
 ];
 
 /// Case-sensitive fragments of which every signature (with its first letter in either case) contains one.
@@ -267,6 +275,8 @@ const ANCHORS: &[&str] = &[
     "leader",
     "ce exceeded",
     "NOSPACE",
+    "r: no space",
+    "fdatasync",
     "imed out",
     "Docker daemon",
     "me is down",
@@ -288,6 +298,7 @@ const ANCHORS: &[&str] = &[
     "nt(v1.",
     "nt(api.",
     "t occurred",
+    "defunct>",
 ];
 
 /// Words that make a line without a level marker worth keeping.
