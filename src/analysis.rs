@@ -469,6 +469,7 @@ fn place(source: usize, s: &SourceScan, f: &Facts, r: scan::row::RawRow) -> Plac
             also_in: Vec::new(),
             signal: r.signal,
             time_inherited: r.time_inherited,
+            peak: r.peak,
             time_kind: match (r.time, first) {
                 (_, None) => "none",
                 (RawTime::Instant { .. }, _) => "exact",

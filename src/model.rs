@@ -122,11 +122,56 @@ pub struct TimelineRow {
     pub signal: Option<SignalKind>,
     /// The line had no time of its own and took the previous record's.
     pub time_inherited: bool,
+    /// The largest magnitude among the occurrences, for signals that carry one (etcd apply, throttling wait,
+    /// pull duration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak: Option<Peak>,
     /// How `at` was decided: `exact` (offset or epoch written), `wall` (dated wall clock + zone), `wall-year`
     /// (wall clock whose year was inferred, see the input's `time_basis`), `boot` (kernel time since boot +
     /// the node's boot time), `age` (a kubectl relative age counted back from the dump's capture time, see
     /// `approx_s`), `none` (could not be placed).
     pub time_kind: &'static str,
+}
+
+/// The largest magnitude (seconds: an etcd apply, a throttling wait, a pull) among the occurrences a row
+/// collapses, for the signals that carry one.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Peak {
+    /// Largest value (s).
+    pub max_s: f64,
+    /// Source line of the occurrence with the largest value.
+    pub line: u64,
+    /// Sum over the occurrences that carried a value (s).
+    pub total_s: f64,
+    /// Occurrences that carried a value.
+    pub samples: u64,
+}
+
+impl Peak {
+    /// One occurrence's value.
+    pub fn of(value_s: f64, line: u64) -> Peak {
+        Peak {
+            max_s: value_s,
+            line,
+            total_s: value_s,
+            samples: 1,
+        }
+    }
+
+    /// Adds an occurrence (the first of equal maxima keeps its line).
+    pub fn add(&mut self, value_s: f64, line: u64) {
+        self.merge(Peak::of(value_s, line));
+    }
+
+    /// Adds another row's occurrences.
+    pub fn merge(&mut self, other: Peak) {
+        if other.max_s > self.max_s {
+            self.max_s = other.max_s;
+            self.line = other.line;
+        }
+        self.total_s += other.total_s;
+        self.samples += other.samples;
+    }
 }
 
 /// A named incident pattern (filled by detectors).

@@ -27,6 +27,11 @@ pub fn build(mut placed: Vec<Placed>, since: Option<i64>, until: Option<i64>) ->
                 if at >= prev_last && at - prev_last <= COLLAPSE_GAP_NS {
                     prev.row.count += p.row.count;
                     prev.row.last_at = p.row.last_at.max(prev.row.last_at);
+                    match (&mut prev.row.peak, p.row.peak) {
+                        (Some(a), Some(b)) => a.merge(b),
+                        (a @ None, b) => *a = b,
+                        _ => {}
+                    }
                     continue;
                 }
             }
@@ -65,6 +70,7 @@ mod tests {
             also_in: Vec::new(),
             signal: None,
             time_inherited: false,
+            peak: None,
             time_kind: "exact",
         }
     }

@@ -199,6 +199,7 @@ mod tests {
             also_in: Vec::new(),
             signal: Some(signal),
             time_inherited: false,
+            peak: None,
             time_kind: "exact",
         }
     }

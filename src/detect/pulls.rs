@@ -257,6 +257,7 @@ mod tests {
             also_in: Vec::new(),
             signal: None,
             time_inherited: false,
+            peak: None,
             time_kind: "exact",
         }
     }

@@ -345,6 +345,7 @@ fn row_of_fact(f: &EventFact) -> TimelineRow {
         source,
         also_in: sources.collect(),
         time_inherited: false,
+        peak: None,
         time_kind: match f.first {
             None => "none",
             Some(_) if exact => "exact",
@@ -378,6 +379,7 @@ fn state_rows(state: &state::State) -> Vec<TimelineRow> {
             source: src.clone(),
             also_in: also.to_vec(),
             time_inherited: false,
+            peak: None,
             time_kind: "exact",
         });
     };

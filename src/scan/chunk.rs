@@ -480,6 +480,15 @@ impl Scanner {
                 row.count += 1;
                 row.last_time = time;
                 row.last_line = line;
+                // A repeat's magnitude (how long this apply took) is read only for the few signals with one.
+                if let Some(kind) = row.signal.filter(|k| signals::magnitude::carries(*k)) {
+                    if let Some(v) = signals::magnitude::magnitude(kind, &display_text(rec).0) {
+                        match &mut row.peak {
+                            Some(p) => p.add(v, line),
+                            None => row.peak = Some(crate::model::Peak::of(v, line)),
+                        }
+                    }
+                }
                 self.out.tail_row = Some(i);
                 self.tail_is_last_record = true;
                 return;
@@ -501,6 +510,9 @@ impl Scanner {
         let (message, invalid) = display_text(rec);
         self.out.counts.invalid_utf8 += invalid as u64;
         let object = crate::normalize::entities::object_of(&message);
+        let peak = signal
+            .and_then(|k| signals::magnitude::magnitude(k, &message))
+            .map(|v| crate::model::Peak::of(v, line));
         let row = RawRow {
             line,
             time,
@@ -516,6 +528,7 @@ impl Scanner {
             signal,
             time_inherited: inherited,
             key,
+            peak,
         };
         let i = self.push_row(row);
         self.open.insert(key, i);
@@ -627,6 +640,7 @@ fn reboot_row(line: u64, time: RawTime, host: Option<&[u8]>, section: &Option<Bo
         signal: Some(signals::SignalKind::NodeRebooted),
         time_inherited: true,
         key: u64::MAX,
+        peak: None,
     }
 }
 

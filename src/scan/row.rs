@@ -39,6 +39,8 @@ pub struct RawRow {
     pub time_inherited: bool,
     /// Collapse key: template, level, identifier and object.
     pub key: u64,
+    /// Largest magnitude among the occurrences (signals that carry one).
+    pub peak: Option<crate::model::Peak>,
 }
 
 /// The collapse key of a record: its message and fields templates (tokens holding digits masked), level,

@@ -5,6 +5,8 @@
 //! signal and detectors never look at formats. A second, smaller automaton of error words decides whether a
 //! line without a level marker (container output, kernel, systemd) is worth keeping.
 
+pub mod magnitude;
+
 use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 use std::sync::OnceLock;
