@@ -7,6 +7,8 @@
 pub mod disk;
 pub mod jobs;
 pub mod probes;
+pub mod runtime;
+pub mod versions;
 pub mod webhook;
 
 use crate::dumps::events::EventFact;
@@ -29,6 +31,11 @@ pub struct Thresholds {
     pub probe_kills: u64,
     /// Image GC failures on one node that make a finding.
     pub image_gc_failures: u64,
+    /// Calls to the container runtime that timed out on one node that make a hang (one is not a pattern).
+    pub runtime_timeouts: u64,
+    /// NotReady episodes shorter than this are not findings (s): a starting kubelet posts NotReady for a few
+    /// seconds until its network plugin is ready. An episode the bundle never sees end always counts.
+    pub node_not_ready_s: f64,
 }
 
 impl Default for Thresholds {
@@ -39,6 +46,8 @@ impl Default for Thresholds {
             webhook_failures: 3,
             probe_kills: 3,
             image_gc_failures: 2,
+            runtime_timeouts: 3,
+            node_not_ready_s: 60.0,
         }
     }
 }
@@ -98,6 +107,11 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
         vec![("job-pod-lag", lag), ("cronjob-backlog", backlog)]
     },
     |c| vec![("probe-restart-loop", probes::detect(c))],
+    |c| {
+        let (hang, not_ready) = runtime::detect(c);
+        vec![("container-runtime-hang", hang), ("node-not-ready", not_ready)]
+    },
+    |c| vec![("version-skew", versions::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.
@@ -126,6 +140,8 @@ fn link_causes(findings: &mut [Finding]) {
         ("image-gc-failed", "disk-pressure-eviction", true),
         ("webhook-timeout", "job-pod-lag", false),
         ("job-pod-lag", "cronjob-backlog", false),
+        ("container-runtime-hang", "node-not-ready", true),
+        ("node-not-ready", "webhook-timeout", true),
     ];
     // The causes as they were before any link is added (findings are few).
     let before = findings.to_vec();

@@ -65,6 +65,13 @@ pub enum SignalKind {
     NodeRebooted,
     /// A Kubernetes Event echoed in a component log.
     EventEcho,
+    /// A gRPC call or a daemon operation ran out of time (`rpc error: code = DeadlineExceeded`, old gRPC
+    /// `code = 4`, dockershim `operation timeout: context deadline exceeded`). On a node, calls to the container
+    /// runtime; the `container-runtime-hang` detector keeps those.
+    DeadlineExceeded,
+    /// A component states its version (`Version: v1.28.5`, `"Kubelet version" kubeletVersion="v1.27.9"`,
+    /// `kubectl version`'s `Server Version: v1.28.5`).
+    VersionInfo,
 }
 
 impl SignalKind {
@@ -98,6 +105,8 @@ impl SignalKind {
             KernelTrouble => "kernel-trouble",
             NodeRebooted => "node-rebooted",
             EventEcho => "event-echo",
+            DeadlineExceeded => "deadline-exceeded",
+            VersionInfo => "version-info",
         }
     }
 }
@@ -189,6 +198,16 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
         "transport: Error while dialing dial unix",
         SignalKind::RuntimeUnavailable,
     ),
+    ("Container runtime not ready", SignalKind::RuntimeUnavailable),
+    ("code = DeadlineExceeded", SignalKind::DeadlineExceeded),
+    (
+        "code = 4 desc = context deadline exceeded",
+        SignalKind::DeadlineExceeded,
+    ),
+    (
+        "operation timeout: context deadline exceeded",
+        SignalKind::DeadlineExceeded,
+    ),
     ("FailedScheduling", SignalKind::SchedulingFailed),
     ("nodes are available", SignalKind::SchedulingFailed),
     ("Unable to schedule", SignalKind::SchedulingFailed),
@@ -206,6 +225,9 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("Event(api.ObjectReference", SignalKind::EventEcho),
     ("\"Event occurred\"", SignalKind::EventEcho),
     ("Event occurred", SignalKind::EventEcho),
+    ("Version: v", SignalKind::VersionInfo),
+    ("kubeletVersion=", SignalKind::VersionInfo),
+    ("GitVersion:\"v", SignalKind::VersionInfo),
 ];
 
 /// Case-sensitive fragments of which every signature (with its first letter in either case) contains one.
@@ -288,6 +310,13 @@ const ANCHORS: &[&str] = &[
     "nt(v1.",
     "nt(api.",
     "t occurred",
+    "ntime not ready",
+    "eadlineExceeded",
+    "e = 4 desc",
+    "eout: context",
+    "ersion: v",
+    "eletVersion",
+    "itVersion",
 ];
 
 /// Words that make a line without a level marker worth keeping.
