@@ -251,7 +251,8 @@ fn readiness<'a>(ctx: &Context<'a>) -> Vec<Sighting<'a>> {
             continue;
         }
         let node = match r.object.as_deref() {
-            Some(o) if o.starts_with("node/") => o[5..].to_string(),
+            // `node/<name>`; an events table run with `-A` files Node events under `default`: `node/default/<name>`.
+            Some(o) if o.starts_with("node/") => o.rsplit('/').next().unwrap_or(o).to_string(),
             Some(_) => continue, // pod-level `NodeNotReady: Node is not ready`: a pod hit, see `pods_hit`
             None if r.component.as_deref() == Some("kubelet") => match &r.node {
                 Some(n) => n.clone(),
@@ -380,7 +381,13 @@ fn not_ready_findings(
             causes.push("PLEG not healthy".into());
         }
         if !hang.is_empty() {
-            causes.push(format!("container runtime not answering ({} timed-out calls)", hang.len()));
+            let calls: Vec<&&TimelineRow> = hang.iter().filter(|r| is_call_line(r)).collect();
+            let n: u64 = if calls.is_empty() {
+                hang.iter().map(|r| r.count).sum()
+            } else {
+                calls.iter().map(|r| r.count).sum()
+            };
+            causes.push(format!("container runtime not answering ({n} timed-out calls)"));
         } else if said("runtime is down") || said("untime not ready") {
             causes.push("container runtime down".into());
         }
