@@ -133,6 +133,8 @@ pub fn run(ctx: &Context) -> Outcome {
 
 /// Known chains (formats of real incidents): image GC that cannot free space fills the disk until the kubelet
 /// evicts (same node); webhook timeouts make Jobs get their Pods late, and late Pods pile up a CronJob's Jobs.
+/// A runtime that stops answering makes its node NotReady, and a NotReady node takes down the webhooks whose
+/// backends run on it (same node: `webhook-timeout` names its backend's nodes).
 /// A cause is linked when its window overlaps the effect's (give or take [`CHAIN_SLACK_NS`]) and, for node
 /// chains, when both name the same node.
 fn link_causes(findings: &mut [Finding]) {

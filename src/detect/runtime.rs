@@ -115,7 +115,9 @@ pub(crate) fn operation(m: &str) -> String {
         return "runtime status".into();
     }
     let first = m.split([' ', ':']).next().unwrap_or("");
-    if first.len() > 2 && first.starts_with(|c: char| c.is_ascii_uppercase()) && first.chars().all(char::is_alphanumeric)
+    if first.len() > 2
+        && first.starts_with(|c: char| c.is_ascii_uppercase())
+        && first.chars().all(char::is_alphanumeric)
     {
         return first.to_string();
     }
@@ -145,6 +147,19 @@ fn hang_finding(ctx: &Context, node: &str, rows: &[&TimelineRow]) -> Option<Find
     // The kubelet logs each failed call once (remote_runtime.go); the lines that repeat it (PLEG, pod
     // workers, the runtime's own) only say who waited. Without those call lines, every line counts.
     let calls: Vec<&TimelineRow> = rows.iter().copied().filter(|r| is_call_line(r)).collect();
+    // When the node's kubelet log is in the bundle, the hang is what the kubelet waited for: the runtime's own
+    // timeouts alone (an exit event it was slow to handle after a kill) are not the runtime failing its
+    // clients. Without that log, the runtime's lines are all there is.
+    let kubelet_side = rows
+        .iter()
+        .any(|r| !RUNTIMES.contains(&r.component.as_deref().unwrap_or("")));
+    let kubelet_logged = ctx
+        .inputs
+        .iter()
+        .any(|i| i.node.as_deref() == Some(node) && i.component.as_deref() == Some("kubelet"));
+    if kubelet_logged && !kubelet_side {
+        return None;
+    }
     let counted: &[&TimelineRow] = if calls.is_empty() { rows } else { &calls };
     let count: u64 = counted.iter().map(|r| r.count).sum();
     if count < ctx.thresholds.runtime_timeouts {
@@ -293,10 +308,13 @@ fn readiness<'a>(ctx: &Context<'a>) -> Vec<Sighting<'a>> {
     out
 }
 
+/// A NotReady episode: start, and end (`None` when never Ready again).
+pub(crate) type Episode = (i64, Option<i64>);
+
 /// NotReady episodes `(start, end)` from a node's sightings, in time order; `end` is `None` when the node is
 /// never seen Ready again. Exact sightings decide when there are any (an event placed by its age only
 /// approximately).
-pub(crate) fn episodes(mut s: Vec<(i64, bool, bool)>) -> Vec<(i64, Option<i64>)> {
+pub(crate) fn episodes(mut s: Vec<(i64, bool, bool)>) -> Vec<Episode> {
     if s.iter().any(|x| x.2) {
         s.retain(|x| x.2);
     }
@@ -330,9 +348,9 @@ fn not_ready_findings(
         by_node.entry(s.node.as_str()).or_default().push(s);
     }
     // Episodes kept per node first: pods named by no dump are given to the only node NotReady when they were hit.
-    let mut kept: Vec<(&str, Vec<(i64, Option<i64>)>)> = Vec::new();
+    let mut kept: Vec<(&str, Vec<Episode>)> = Vec::new();
     for (node, s) in &by_node {
-        let eps: Vec<(i64, Option<i64>)> = episodes(s.iter().map(|x| (x.at, x.ready, x.exact)).collect())
+        let eps: Vec<Episode> = episodes(s.iter().map(|x| (x.at, x.ready, x.exact)).collect())
             .into_iter()
             .filter(|(a, b)| b.is_none_or(|b| secs(*a, b) >= ctx.thresholds.node_not_ready_s))
             .collect();
@@ -423,10 +441,7 @@ fn not_ready_findings(
         if open {
             explanation.push_str(", and is not seen Ready again by the end of the bundle");
         } else {
-            explanation.push_str(&format!(
-                "; Ready again at {}",
-                crate::model::format_time(end)
-            ));
+            explanation.push_str(&format!("; Ready again at {}", crate::model::format_time(end)));
         }
         explanation.push('.');
         if causes.is_empty() {
@@ -446,9 +461,8 @@ fn not_ready_findings(
             ));
         }
         if !open && duration < DEFAULT_TOLERATION_S && marked == 0 {
-            explanation.push_str(
-                " It came back before the default 300 s not-ready toleration, so no pod was evicted for it.",
-            );
+            explanation
+                .push_str(" It came back before the default 300 s not-ready toleration, so no pod was evicted for it.");
         }
         let severity = if open || marked > 0 || duration >= DEFAULT_TOLERATION_S {
             "critical"
@@ -630,14 +644,24 @@ mod tests {
     fn episodes_from_sightings() {
         let s = 1_000_000_000i64;
         // Kubelet NotReady at 10 s, controller echo at 13 s, Ready at 278 s, controller echo at 281 s.
-        let eps = episodes(vec![(13 * s, false, true), (10 * s, false, true), (278 * s, true, true), (281 * s, true, true)]);
+        let eps = episodes(vec![
+            (13 * s, false, true),
+            (10 * s, false, true),
+            (278 * s, true, true),
+            (281 * s, true, true),
+        ]);
         assert_eq!(eps, [(10 * s, Some(278 * s))]);
         assert_eq!(secs(eps[0].0, eps[0].1.unwrap()), 268.0);
         // Never back: open-ended. A Ready before the first NotReady (kubelet start) opens nothing.
         assert_eq!(episodes(vec![(0, true, true), (5 * s, false, true)]), [(5 * s, None)]);
         // Flapping: two episodes.
         assert_eq!(
-            episodes(vec![(0, false, true), (60 * s, true, true), (120 * s, false, true), (200 * s, true, true)]),
+            episodes(vec![
+                (0, false, true),
+                (60 * s, true, true),
+                (120 * s, false, true),
+                (200 * s, true, true)
+            ]),
             [(0, Some(60 * s)), (120 * s, Some(200 * s))]
         );
         // An approximate (age-placed) Ready does not end an episode the exact lines keep open.

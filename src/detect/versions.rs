@@ -96,7 +96,11 @@ fn stated(r: &TimelineRow) -> Option<(Version, bool)> {
 pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
     let mut apiserver: Option<(Version, &SourceRef, Option<i64>)> = None;
     let mut kubelets: BTreeMap<String, (Version, Vec<SourceRef>)> = BTreeMap::new();
-    for r in ctx.timeline.iter().filter(|r| r.signal == Some(SignalKind::VersionInfo)) {
+    for r in ctx
+        .timeline
+        .iter()
+        .filter(|r| r.signal == Some(SignalKind::VersionInfo))
+    {
         match stated(r) {
             // The latest statement wins (an upgrade during the bundle).
             Some((v, true)) if apiserver.is_none_or(|(_, _, at)| r.at >= at) => apiserver = Some((v, &r.source, r.at)),
@@ -115,7 +119,9 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
         }
     }
     if kubelets.is_empty() {
-        return Err("no kubelet versions (kubectl get nodes -o wide, describe nodes, nodes JSON or kubelet logs)".into());
+        return Err(
+            "no kubelet versions (kubectl get nodes -o wide, describe nodes, nodes JSON or kubelet logs)".into(),
+        );
     }
     let newest_kubelet = kubelets.values().map(|(v, _)| *v).max().expect("not empty");
     let reference = apiserver.map(|a| a.0).unwrap_or(newest_kubelet);
@@ -270,7 +276,10 @@ mod tests {
         assert_eq!(kubelet.signal, Some(SignalKind::VersionInfo));
         assert_eq!(stated(&kubelet), Some((Version(1, 27, 9), false)));
         // kubectl version, new and old (k8s#42796) shapes; the client's version is not the cluster's.
-        assert_eq!(stated(&row(None, "Server Version: v1.28.5")), Some((Version(1, 28, 5), true)));
+        assert_eq!(
+            stated(&row(None, "Server Version: v1.28.5")),
+            Some((Version(1, 28, 5), true))
+        );
         assert_eq!(
             stated(&row(None, "Server Version: version.Info{Major:\"1\", Minor:\"5\", GitVersion:\"v1.5.4\", GitCommit:\"7243c69eb523aa4377bce883e7c0dd76b84709a1\"}")),
             Some((Version(1, 5, 4), true))
