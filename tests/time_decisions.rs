@@ -461,7 +461,9 @@ fn journald_reboot_marker_becomes_a_reboot_row() {
         (Some(4), Some(4), Some(0))
     );
     let t = rows(&v);
-    assert_eq!(t.len(), 2);
+    // PLEG, the reboot, and the kubelet's version line (kept for version-skew).
+    assert_eq!(t.len(), 3);
+    assert_eq!(t[2]["signal"], "version-info");
     let reboot = &t[1];
     assert!(msg(reboot).starts_with("-- Reboot --"), "{}", msg(reboot));
     assert_eq!(reboot["signal"], "node-rebooted");

@@ -11,6 +11,8 @@ pub mod jobs;
 pub mod pids;
 pub mod probes;
 pub mod pulls;
+pub mod runtime;
+pub mod versions;
 pub mod webhook;
 
 use crate::dumps::events::EventFact;
@@ -39,6 +41,11 @@ pub struct Thresholds {
     pub pid_failures: u64,
     /// An image pull slower than this is slow; a pull queued behind another for half of it is delayed (s).
     pub pull_slow_s: f64,
+    /// Calls to the container runtime that timed out on one node that make a hang (one is not a pattern).
+    pub runtime_timeouts: u64,
+    /// NotReady episodes shorter than this are not findings (s): a starting kubelet posts NotReady for a few
+    /// seconds until its network plugin is ready. An episode the bundle never sees end always counts.
+    pub node_not_ready_s: f64,
 }
 
 impl Default for Thresholds {
@@ -52,6 +59,8 @@ impl Default for Thresholds {
             etcd_slow_events: 3,
             pid_failures: 2,
             pull_slow_s: 60.0,
+            runtime_timeouts: 3,
+            node_not_ready_s: 60.0,
         }
     }
 }
@@ -114,6 +123,11 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
     |c| vec![("etcd-slow", etcd::detect(c))],
     |c| vec![("pid-exhaustion", pids::detect(c))],
     |c| vec![("image-pull-slow", pulls::detect(c))],
+    |c| {
+        let (hang, not_ready) = runtime::detect(c);
+        vec![("container-runtime-hang", hang), ("node-not-ready", not_ready)]
+    },
+    |c| vec![("version-skew", versions::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.
@@ -135,6 +149,8 @@ pub fn run(ctx: &Context) -> Outcome {
 
 /// Known chains (formats of real incidents): image GC that cannot free space fills the disk until the kubelet
 /// evicts (same node); webhook timeouts make Jobs get their Pods late, and late Pods pile up a CronJob's Jobs.
+/// A runtime that stops answering makes its node NotReady, and a NotReady node takes down the webhooks whose
+/// backends run on it (same node: `webhook-timeout` names its backend's nodes).
 /// A cause is linked when its window overlaps the effect's (give or take [`CHAIN_SLACK_NS`]) and, for node
 /// chains, when both name the same node.
 fn link_causes(findings: &mut [Finding]) {
@@ -142,6 +158,8 @@ fn link_causes(findings: &mut [Finding]) {
         ("image-gc-failed", "disk-pressure-eviction", true),
         ("webhook-timeout", "job-pod-lag", false),
         ("job-pod-lag", "cronjob-backlog", false),
+        ("container-runtime-hang", "node-not-ready", true),
+        ("node-not-ready", "webhook-timeout", true),
     ];
     // The causes as they were before any link is added (findings are few).
     let before = findings.to_vec();

@@ -110,6 +110,13 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
                 spec.and_then(|w| w.item.service.clone())
                     .map(|s| format!("service/{s}")),
             )
+            .chain(
+                spec.and_then(|w| w.item.service.as_deref())
+                    .map(|s| backend_nodes(ctx, s))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|n| format!("node/{n}")),
+            )
             .collect();
         let severity = if policy.as_deref() == Some("Fail") || rejected > 0 {
             "critical"
@@ -155,6 +162,22 @@ fn webhook_name(r: &TimelineRow) -> Option<String> {
     let at = m.find("calling webhook \"").map(|i| i + 17)?;
     let end = m[at..].find('"')?;
     Some(m[at..at + end].to_string())
+}
+
+/// Nodes that run the webhook's backend: pods of the service's namespace whose name starts with the service's
+/// (`webhooks/pod-policy:443/validate` -> `pod-policy-7d9c8b6f5d-x2v9q`), as the dumps place them.
+fn backend_nodes(ctx: &Context, service: &str) -> std::collections::BTreeSet<String> {
+    let Some((ns, rest)) = service.split_once('/') else {
+        return Default::default();
+    };
+    let name = rest.split([':', '/']).next().unwrap_or(rest);
+    ctx.state
+        .pods
+        .iter()
+        .filter(|p| p.item.namespace.as_deref() == Some(ns))
+        .filter(|p| p.item.name == name || p.item.name.starts_with(&format!("{name}-")))
+        .filter_map(|p| p.item.node.clone())
+        .collect()
 }
 
 /// `?timeout=30s` in the webhook URL.

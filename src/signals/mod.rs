@@ -69,6 +69,13 @@ pub enum SignalKind {
     EventEcho,
     /// A zombie process in a process listing (`<defunct>`).
     ZombieProcess,
+    /// A gRPC call or a daemon operation ran out of time (`rpc error: code = DeadlineExceeded`, old gRPC
+    /// `code = 4`, dockershim `operation timeout: context deadline exceeded`). On a node, calls to the container
+    /// runtime; the `container-runtime-hang` detector keeps those.
+    DeadlineExceeded,
+    /// A component states its version (`Version: v1.28.5`, `"Kubelet version" kubeletVersion="v1.27.9"`,
+    /// `kubectl version`'s `Server Version: v1.28.5`).
+    VersionInfo,
 }
 
 impl SignalKind {
@@ -103,6 +110,8 @@ impl SignalKind {
             NodeRebooted => "node-rebooted",
             EventEcho => "event-echo",
             ZombieProcess => "zombie-process",
+            DeadlineExceeded => "deadline-exceeded",
+            VersionInfo => "version-info",
         }
     }
 }
@@ -198,6 +207,16 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
         "transport: Error while dialing dial unix",
         SignalKind::RuntimeUnavailable,
     ),
+    ("Container runtime not ready", SignalKind::RuntimeUnavailable),
+    ("code = DeadlineExceeded", SignalKind::DeadlineExceeded),
+    (
+        "code = 4 desc = context deadline exceeded",
+        SignalKind::DeadlineExceeded,
+    ),
+    (
+        "operation timeout: context deadline exceeded",
+        SignalKind::DeadlineExceeded,
+    ),
     ("FailedScheduling", SignalKind::SchedulingFailed),
     ("nodes are available", SignalKind::SchedulingFailed),
     ("Unable to schedule", SignalKind::SchedulingFailed),
@@ -216,6 +235,9 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("\"Event occurred\"", SignalKind::EventEcho),
     ("Event occurred", SignalKind::EventEcho),
     ("<defunct>", SignalKind::ZombieProcess),
+    ("Version: v", SignalKind::VersionInfo),
+    ("kubeletVersion=", SignalKind::VersionInfo),
+    ("GitVersion:\"v", SignalKind::VersionInfo),
 ];
 
 /// Case-sensitive fragments of which every signature (with its first letter in either case) contains one.
@@ -301,6 +323,13 @@ const ANCHORS: &[&str] = &[
     "nt(api.",
     "t occurred",
     "defunct>",
+    "ntime not ready",
+    "eadlineExceeded",
+    "e = 4 desc",
+    "eout: context",
+    "ersion: v",
+    "eletVersion",
+    "itVersion",
 ];
 
 /// Words that make a line without a level marker worth keeping.
