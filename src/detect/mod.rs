@@ -8,6 +8,9 @@ pub mod disk;
 pub mod jobs;
 pub mod probes;
 pub mod webhook;
+pub mod oom;
+pub mod cascade;
+pub mod crashloop;
 
 use crate::dumps::events::EventFact;
 use crate::dumps::state::State;
@@ -29,6 +32,14 @@ pub struct Thresholds {
     pub probe_kills: u64,
     /// Image GC failures on one node that make a finding.
     pub image_gc_failures: u64,
+    /// OOM kills on one node that make a finding.
+    pub oom_kills: u64,
+    /// Nodes failing one after another that make a cascade.
+    pub cascade_nodes: usize,
+    /// Longest delay between two nodes of a cascade failing (s).
+    pub cascade_step_s: f64,
+    /// Restarts of one container (or back-offs seen) that make a crash loop.
+    pub crash_restarts: u64,
 }
 
 impl Default for Thresholds {
@@ -39,6 +50,10 @@ impl Default for Thresholds {
             webhook_failures: 3,
             probe_kills: 3,
             image_gc_failures: 2,
+            oom_kills: 1,
+            cascade_nodes: 2,
+            cascade_step_s: 1800.0,
+            crash_restarts: 3,
         }
     }
 }
@@ -98,6 +113,9 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
         vec![("job-pod-lag", lag), ("cronjob-backlog", backlog)]
     },
     |c| vec![("probe-restart-loop", probes::detect(c))],
+    |c| vec![("oom-kill", oom::detect(c))],
+    |c| vec![("node-cascade", cascade::detect(c))],
+    |c| vec![("crash-loop", crashloop::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.
@@ -126,6 +144,7 @@ fn link_causes(findings: &mut [Finding]) {
         ("image-gc-failed", "disk-pressure-eviction", true),
         ("webhook-timeout", "job-pod-lag", false),
         ("job-pod-lag", "cronjob-backlog", false),
+        ("oom-kill", "node-cascade", true),
     ];
     // The causes as they were before any link is added (findings are few).
     let before = findings.to_vec();
