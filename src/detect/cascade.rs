@@ -73,11 +73,14 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
 
 /// Each node's first NotReady, with a system OOM on it shortly before.
 pub fn failures(ctx: &Context) -> Vec<Failure> {
-    let mut first: BTreeMap<String, (i64, Vec<SourceRef>)> = BTreeMap::new();
-    let mut note = |node: &str, at: i64, src: &SourceRef| {
-        let e = first.entry(node.to_string()).or_insert((at, Vec::new()));
-        e.0 = e.0.min(at);
-        e.1.push(src.clone());
+    // Per node: the first NotReady placed to the second, the first placed only roughly (a kubectl age), sources.
+    type Seen = (Option<i64>, Option<i64>, Vec<SourceRef>);
+    let mut first: BTreeMap<String, Seen> = BTreeMap::new();
+    let mut note = |node: &str, at: i64, exact: bool, src: &SourceRef| {
+        let e = first.entry(node.to_string()).or_insert((None, None, Vec::new()));
+        let slot = if exact { &mut e.0 } else { &mut e.1 };
+        *slot = Some(slot.map_or(at, |t| t.min(at)));
+        e.2.push(src.clone());
     };
     for r in ctx.timeline.iter().filter(|r| r.signal == Some(SignalKind::NodeNotReady)) {
         let Some(at) = r.at else { continue };
@@ -88,14 +91,14 @@ pub fn failures(ctx: &Context) -> Vec<Failure> {
             _ => None,
         };
         if let Some(n) = node {
-            note(n, at, &r.source);
+            note(n, at, r.approx_s.is_some_and(|a| a <= 1.0), &r.source);
         }
     }
     for n in &ctx.state.nodes {
         for c in n.item.conditions.iter().filter(|c| c.kind == "Ready" && c.status != "True") {
             if let Some(When::At(at)) = c.last_transition {
                 if let Some(src) = n.sources.first() {
-                    note(&n.item.name, at, src);
+                    note(&n.item.name, at, true, src);
                 }
             }
         }
@@ -103,19 +106,28 @@ pub fn failures(ctx: &Context) -> Vec<Failure> {
     let ooms = oom_rows(ctx);
     let mut out: Vec<Failure> = first
         .into_iter()
-        .map(|(node, (not_ready, sources))| {
-            let oom = ooms
+        .filter_map(|(node, (exact, rough, sources))| {
+            let not_ready = exact.or(rough)?;
+            let on_node: Vec<_> = ooms.iter().filter(|o| o.node.as_deref() == Some(node.as_str())).collect();
+            let system: Vec<i64> = on_node
                 .iter()
-                .filter(|o| o.node.as_deref() == Some(node.as_str()) && o.line.system == Some(true))
+                .filter(|o| o.line.system == Some(true))
+                .filter_map(|o| o.row.at)
+                .collect();
+            // `<comm> invoked oom-killer` says no kind: it opens the system OOM it precedes by a moment.
+            let opens_system = |t: i64| system.iter().any(|&s| s >= t && s - t <= 2_000_000_000);
+            let oom = on_node
+                .iter()
+                .filter(|o| o.line.system == Some(true) || (o.line.system.is_none() && o.row.at.is_some_and(opens_system)))
                 .filter_map(|o| o.row.at)
                 .filter(|&t| t <= not_ready + PLACEMENT_SLACK_NS && t >= not_ready - OOM_BEFORE_NOT_READY_NS)
                 .min();
-            Failure {
+            Some(Failure {
                 node,
                 not_ready,
                 oom,
                 sources,
-            }
+            })
         })
         .collect();
     out.sort_by_key(|f| (f.not_ready, f.node.clone()));
@@ -247,7 +259,7 @@ fn finding(ctx: &Context, chain: &[Failure], placements: &[Placement]) -> Findin
         let delay = secs(a.not_ready, b.not_ready);
         measured.insert(format!("delay_{}_s", k + 1), num(delay));
         let m = moved(placements, &a.node, a.not_ready, &b.node, b.not_ready);
-        let pods: Vec<&str> = placements
+        let pods: BTreeSet<&str> = placements
             .iter()
             .filter(|p| p.node == b.node && m.contains(&p.workload))
             .filter(|p| p.at.is_some_and(|t| t >= a.not_ready - PLACEMENT_SLACK_NS && t <= b.not_ready))
@@ -271,7 +283,9 @@ fn finding(ctx: &Context, chain: &[Failure], placements: &[Placement]) -> Findin
         .iter()
         .filter(|p| p.item.node.as_deref().is_some_and(|n| nodes.contains(n)))
         .filter(|p| {
-            matches!(p.item.status.as_deref(), Some("Unknown" | "Terminating" | "NodeLost"))
+            // describe writes `Terminating (lasts 9m34s)`.
+            let status = p.item.status.as_deref().unwrap_or("");
+            ["Unknown", "Terminating", "NodeLost"].iter().any(|s| status.starts_with(s))
                 || p.item.reason.as_deref() == Some("NodeLost")
         })
         .map(|p| format!("{}/{}", p.item.namespace.as_deref().unwrap_or(""), p.item.name))

@@ -175,8 +175,7 @@ fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
         reason = Some("OOMKilled".into());
         code = code.or(Some(137));
     }
-    let start = l.rows.iter().filter_map(|r| r.at).min();
-    let end = l.rows.iter().filter_map(|r| r.last_at.or(r.at)).max();
+    let (start, end) = super::oom::window(l.rows.iter().copied());
     let mut measured = serde_json::Map::new();
     if let Some(r) = restarts {
         measured.insert("restarts".into(), r.into());

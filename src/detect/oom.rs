@@ -224,7 +224,10 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
     let uids = pod_uids(ctx);
     let mut by_node: BTreeMap<Option<String>, Vec<&OomRow>> = BTreeMap::new();
     for r in &rows {
-        by_node.entry(r.node.clone()).or_default().push(r);
+        let kept = by_node.entry(r.node.clone()).or_default();
+        if !kept.iter().any(|k| same_kernel_line(k, r)) {
+            kept.push(r);
+        }
     }
     let mut out = Vec::new();
     for (node, rows) in by_node {
@@ -233,6 +236,36 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
         }
     }
     Ok(out)
+}
+
+/// The window of `rows`: from the rows placed to the second when there are any (a kubectl age is placed give or
+/// take half its unit and must not stretch a window the logs give exactly), else from all.
+pub fn window<'r>(rows: impl Iterator<Item = &'r TimelineRow> + Clone) -> (Option<i64>, Option<i64>) {
+    let exact = |r: &&TimelineRow| r.approx_s.is_some_and(|a| a <= 1.0);
+    let pick = |only_exact: bool| {
+        let rs = rows.clone().filter(move |r| !only_exact || exact(r));
+        (
+            rs.clone().filter_map(|r| r.at).min(),
+            rs.filter_map(|r| r.last_at.or(r.at)).max(),
+        )
+    };
+    match pick(true) {
+        (Some(s), Some(e)) => (Some(s), Some(e)),
+        _ => pick(false),
+    }
+}
+
+/// How far apart copies of one kernel line may be placed (dmesg times since boot are placed give or take a
+/// second; syslog has whole seconds).
+const COPY_SLACK_NS: i64 = 5 * 1_000_000_000;
+
+/// Whether `b` is a copy of `a` read from another file of the same node (the kernel ring buffer is often
+/// collected twice: `dmesg` and `kern.log` or the journal).
+fn same_kernel_line(a: &OomRow, b: &OomRow) -> bool {
+    a.row.source.path != b.row.source.path
+        && a.line == b.line
+        && a.row.count == b.row.count
+        && matches!((a.row.at, b.row.at), (Some(x), Some(y)) if (x - y).abs() <= COPY_SLACK_NS)
 }
 
 /// Kills per kind of line, split system / cgroup: the counts the finding reports.
@@ -273,12 +306,22 @@ fn node_finding(
     rows: &[&OomRow],
     uids: &BTreeMap<String, String>,
 ) -> Option<Finding> {
-    let counts = count(rows.iter().map(|r| (r.line.kind, r.line.system, r.row.count)));
+    // Kernel lines of one file collapse into one row per kind with a count. SystemOOM events are one fact per
+    // victim, but their log echoes collapse too (the victim pid is masked) and merge into the first fact: they
+    // count as the victims they name, or the most one row saw.
+    let events: Vec<&&OomRow> = rows.iter().filter(|r| r.line.kind == LineKind::SystemOomEvent).collect();
+    let victims = events.iter().filter_map(|r| r.line.pid).collect::<BTreeSet<u64>>().len() as u64;
+    let event_kills = events.iter().map(|r| r.row.count).max().unwrap_or(0).max(victims);
+    let counts = count(
+        rows.iter()
+            .filter(|r| r.line.kind != LineKind::SystemOomEvent)
+            .map(|r| (r.line.kind, r.line.system, r.row.count))
+            .chain((event_kills > 0).then_some((LineKind::SystemOomEvent, Some(true), event_kills))),
+    );
     if counts.kills < ctx.thresholds.oom_kills.max(1) {
         return None;
     }
-    let start = rows.iter().filter_map(|r| r.row.at).min();
-    let end = rows.iter().filter_map(|r| r.row.last_at.or(r.row.at)).max();
+    let (start, end) = window(rows.iter().map(|r| r.row));
     // Processes (name, pid) and the pods and containers hit.
     let mut processes: BTreeSet<(String, Option<u64>)> = BTreeSet::new();
     let mut pods: BTreeSet<String> = BTreeSet::new();
