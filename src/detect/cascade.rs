@@ -67,7 +67,12 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
         return Err("no kubelet or controller-manager logs, no events and no nodes dump".into());
     }
     let placements = placements(ctx);
-    let chains = chains(&failures, &placements, ctx.thresholds.cascade_step_s, ctx.thresholds.cascade_nodes);
+    let chains = chains(
+        &failures,
+        &placements,
+        ctx.thresholds.cascade_step_s,
+        ctx.thresholds.cascade_nodes,
+    );
     Ok(chains.iter().map(|c| finding(ctx, c, &placements)).collect())
 }
 
@@ -82,7 +87,11 @@ pub fn failures(ctx: &Context) -> Vec<Failure> {
         *slot = Some(slot.map_or(at, |t| t.min(at)));
         e.2.push(src.clone());
     };
-    for r in ctx.timeline.iter().filter(|r| r.signal == Some(SignalKind::NodeNotReady)) {
+    for r in ctx
+        .timeline
+        .iter()
+        .filter(|r| r.signal == Some(SignalKind::NodeNotReady))
+    {
         let Some(at) = r.at else { continue };
         let node = match r.object.as_deref() {
             Some(o) if o.starts_with("node/") => o.strip_prefix("node/"),
@@ -95,7 +104,12 @@ pub fn failures(ctx: &Context) -> Vec<Failure> {
         }
     }
     for n in &ctx.state.nodes {
-        for c in n.item.conditions.iter().filter(|c| c.kind == "Ready" && c.status != "True") {
+        for c in n
+            .item
+            .conditions
+            .iter()
+            .filter(|c| c.kind == "Ready" && c.status != "True")
+        {
             if let Some(When::At(at)) = c.last_transition {
                 if let Some(src) = n.sources.first() {
                     note(&n.item.name, at, true, src);
@@ -108,7 +122,10 @@ pub fn failures(ctx: &Context) -> Vec<Failure> {
         .into_iter()
         .filter_map(|(node, (exact, rough, sources))| {
             let not_ready = exact.or(rough)?;
-            let on_node: Vec<_> = ooms.iter().filter(|o| o.node.as_deref() == Some(node.as_str())).collect();
+            let on_node: Vec<_> = ooms
+                .iter()
+                .filter(|o| o.node.as_deref() == Some(node.as_str()))
+                .collect();
             let system: Vec<i64> = on_node
                 .iter()
                 .filter(|o| o.line.system == Some(true))
@@ -118,7 +135,9 @@ pub fn failures(ctx: &Context) -> Vec<Failure> {
             let opens_system = |t: i64| system.iter().any(|&s| s >= t && s - t <= 2_000_000_000);
             let oom = on_node
                 .iter()
-                .filter(|o| o.line.system == Some(true) || (o.line.system.is_none() && o.row.at.is_some_and(opens_system)))
+                .filter(|o| {
+                    o.line.system == Some(true) || (o.line.system.is_none() && o.row.at.is_some_and(opens_system))
+                })
                 .filter_map(|o| o.row.at)
                 .filter(|&t| t <= not_ready + PLACEMENT_SLACK_NS && t >= not_ready - OOM_BEFORE_NOT_READY_NS)
                 .min();
@@ -157,7 +176,10 @@ pub fn placements(ctx: &Context) -> Vec<Placement> {
             owner_of.insert(key, None);
             continue;
         }
-        let workload = format!("{ns}/{}", owner.map_or_else(|| workload_of(&p.item.name), |o| o.name.clone()));
+        let workload = format!(
+            "{ns}/{}",
+            owner.map_or_else(|| workload_of(&p.item.name), |o| o.name.clone())
+        );
         owner_of.insert(key.clone(), Some(workload.clone()));
         if let Some(node) = &p.item.node {
             let at = p.item.created.or(p.item.started).and_then(|w| w.at());
@@ -262,7 +284,9 @@ fn finding(ctx: &Context, chain: &[Failure], placements: &[Placement]) -> Findin
         let pods: BTreeSet<&str> = placements
             .iter()
             .filter(|p| p.node == b.node && m.contains(&p.workload))
-            .filter(|p| p.at.is_some_and(|t| t >= a.not_ready - PLACEMENT_SLACK_NS && t <= b.not_ready))
+            .filter(|p| {
+                p.at.is_some_and(|t| t >= a.not_ready - PLACEMENT_SLACK_NS && t <= b.not_ready)
+            })
             .map(|p| p.pod.as_str())
             .collect();
         moved_pods.extend(pods.iter().map(|p| p.to_string()));
@@ -285,7 +309,9 @@ fn finding(ctx: &Context, chain: &[Failure], placements: &[Placement]) -> Findin
         .filter(|p| {
             // describe writes `Terminating (lasts 9m34s)`.
             let status = p.item.status.as_deref().unwrap_or("");
-            ["Unknown", "Terminating", "NodeLost"].iter().any(|s| status.starts_with(s))
+            ["Unknown", "Terminating", "NodeLost"]
+                .iter()
+                .any(|s| status.starts_with(s))
                 || p.item.reason.as_deref() == Some("NodeLost")
         })
         .map(|p| format!("{}/{}", p.item.namespace.as_deref().unwrap_or(""), p.item.name))
@@ -297,13 +323,22 @@ fn finding(ctx: &Context, chain: &[Failure], placements: &[Placement]) -> Findin
         .iter()
         .filter(|p| {
             let key = format!("{}/{}", p.item.namespace.as_deref().unwrap_or(""), p.item.name);
-            placements.iter().any(|x| x.pod == key && workloads.contains(&x.workload))
+            placements
+                .iter()
+                .any(|x| x.pod == key && workloads.contains(&x.workload))
         })
         .flat_map(|p| p.item.containers.iter().map(move |c| (p, c)))
         .filter(|(_, c)| !c.init && !c.name.is_empty() && !c.limits.iter().any(|(k, _)| k == "memory"))
         // Only what a spec was read for (a table row has no image and no resources).
         .filter(|(_, c)| c.image.is_some())
-        .map(|(p, c)| format!("{}/{}:{}", p.item.namespace.as_deref().unwrap_or(""), workload_of(&p.item.name), c.name))
+        .map(|(p, c)| {
+            format!(
+                "{}/{}:{}",
+                p.item.namespace.as_deref().unwrap_or(""),
+                workload_of(&p.item.name),
+                c.name
+            )
+        })
         .collect();
     measured.insert("pods_moved".into(), moved_pods.len().into());
     measured.insert("pods_left_unknown".into(), left.len().into());

@@ -35,7 +35,10 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
     let mut loops: BTreeMap<Key, Loop> = BTreeMap::new();
     for r in ctx.timeline {
         let Some(sig) = r.signal else { continue };
-        if !matches!(sig, SignalKind::CrashLoop | SignalKind::ContainerKilled | SignalKind::OomKill) {
+        if !matches!(
+            sig,
+            SignalKind::CrashLoop | SignalKind::ContainerKilled | SignalKind::OomKill
+        ) {
             continue;
         }
         let Some(key) = key_of(ctx, r) else { continue };
@@ -80,7 +83,8 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
 
 /// Whether a row is an event (dumped or echoed) rather than a component's own line.
 fn is_event_row(r: &TimelineRow) -> bool {
-    r.message.starts_with("BackOff:") || r.component.as_deref() == Some("kubelet") && r.message.contains("reason: 'BackOff'")
+    r.message.starts_with("BackOff:")
+        || r.component.as_deref() == Some("kubelet") && r.message.contains("reason: 'BackOff'")
 }
 
 /// The container a row speaks of: the object's container, else the one the message names (`for "x" with
@@ -161,7 +165,11 @@ fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
     if restarts.unwrap_or(backoffs) < ctx.thresholds.crash_restarts {
         return None;
     }
-    if driven_by_probe(l.liveness_kills, restarts.unwrap_or(backoffs), ctx.thresholds.probe_kills) {
+    if driven_by_probe(
+        l.liveness_kills,
+        restarts.unwrap_or(backoffs),
+        ctx.thresholds.probe_kills,
+    ) {
         return None;
     }
     // How it ends: the last termination, else a terminated state, else an OOMKilled line.
@@ -198,18 +206,22 @@ fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
         (Some(s), Some(e)) => format!(" from {} to {}", format_time(s), format_time(e)),
         _ => String::new(),
     };
+    let oom = reason.as_deref() == Some("OOMKilled");
     let limit = c_state
+        .filter(|_| oom)
         .and_then(|c| c.limits.iter().find(|(k, _)| k == "memory"))
         .map(|(_, v)| format!(" (memory limit {v})"))
         .unwrap_or_default();
-    let message = term.and_then(|t| t.message.as_deref()).map(|m| format!(" Its last words: {m:?}.")).unwrap_or_default();
+    let message = term
+        .and_then(|t| t.message.as_deref())
+        .map(|m| format!(" Its last words: {m:?}."))
+        .unwrap_or_default();
     let explanation = format!(
         "Container {container} of pod {ns}/{pod} keeps exiting and the kubelet restarts it with a growing back-off: \
          {} restarts, {backoffs} back-off(s) seen{window}. Last exit: {how}{limit}: {meaning}.{message}",
         restarts.map_or_else(|| "an unknown number of".to_string(), |r| r.to_string()),
     );
     let object = format!("pod/{ns}/{pod}:{container}");
-    let oom = reason.as_deref() == Some("OOMKilled");
     Some(Finding {
         id: "crash-loop".into(),
         severity: "warning".into(),

@@ -4,13 +4,13 @@
 //! events (dumped or echoed by a controller, one fact each) and the state the dumps describe. A pattern whose
 //! inputs are missing is reported as not evaluated, with what is missing, never as clean.
 
-pub mod disk;
-pub mod jobs;
-pub mod probes;
-pub mod webhook;
-pub mod oom;
 pub mod cascade;
 pub mod crashloop;
+pub mod disk;
+pub mod jobs;
+pub mod oom;
+pub mod probes;
+pub mod webhook;
 
 use crate::dumps::events::EventFact;
 use crate::dumps::state::State;

@@ -174,7 +174,8 @@ pub fn pod_uids(ctx: &Context) -> BTreeMap<String, String> {
             map.entry(c[2].to_string()).or_insert_with(|| c[1].to_string());
         }
         for c in legacy.captures_iter(m) {
-            map.entry(c[3].to_string()).or_insert_with(|| format!("{}/{}", &c[2], &c[1]));
+            map.entry(c[3].to_string())
+                .or_insert_with(|| format!("{}/{}", &c[2], &c[1]));
         }
     }
     map
@@ -295,7 +296,12 @@ pub fn count(lines: impl IntoIterator<Item = (LineKind, Option<bool>, u64)>) -> 
     };
     let (system, cgroup) = (best(true), best(false));
     // Lines that do not say which kind of OOM (`invoked oom-killer`, a bare `Killed process`) count kills too.
-    let any = |kind: LineKind| per.iter().filter(|((k, _), _)| *k == kind).map(|(_, n)| *n).sum::<u64>();
+    let any = |kind: LineKind| {
+        per.iter()
+            .filter(|((k, _), _)| *k == kind)
+            .map(|(_, n)| *n)
+            .sum::<u64>()
+    };
     let kills = (system + cgroup).max(any(LineKind::Invoked)).max(any(LineKind::Killed));
     Counts { kills, system, cgroup }
 }
@@ -309,8 +315,15 @@ fn node_finding(
     // Kernel lines of one file collapse into one row per kind with a count. SystemOOM events are one fact per
     // victim, but their log echoes collapse too (the victim pid is masked) and merge into the first fact: they
     // count as the victims they name, or the most one row saw.
-    let events: Vec<&&OomRow> = rows.iter().filter(|r| r.line.kind == LineKind::SystemOomEvent).collect();
-    let victims = events.iter().filter_map(|r| r.line.pid).collect::<BTreeSet<u64>>().len() as u64;
+    let events: Vec<&&OomRow> = rows
+        .iter()
+        .filter(|r| r.line.kind == LineKind::SystemOomEvent)
+        .collect();
+    let victims = events
+        .iter()
+        .filter_map(|r| r.line.pid)
+        .collect::<BTreeSet<u64>>()
+        .len() as u64;
     let event_kills = events.iter().map(|r| r.row.count).max().unwrap_or(0).max(victims);
     let counts = count(
         rows.iter()
@@ -351,10 +364,16 @@ fn node_finding(
         }
     }
     // A process named twice (with and without its pid) is one process.
-    let named: BTreeSet<String> = processes.iter().filter(|(_, p)| p.is_some()).map(|(c, _)| c.clone()).collect();
+    let named: BTreeSet<String> = processes
+        .iter()
+        .filter(|(_, p)| p.is_some())
+        .map(|(c, _)| c.clone())
+        .collect();
     processes.retain(|(c, p)| p.is_some() || !named.contains(c));
     let system = counts.system > 0;
-    let where_ = node.map(|n| format!("node {n}")).unwrap_or_else(|| "an unknown node".into());
+    let where_ = node
+        .map(|n| format!("node {n}"))
+        .unwrap_or_else(|| "an unknown node".into());
     let mut measured = serde_json::Map::new();
     measured.insert("count".into(), counts.kills.into());
     measured.insert("system_ooms".into(), counts.system.into());
@@ -383,7 +402,10 @@ fn node_finding(
     if !pods.is_empty() {
         explanation.push_str(&format!(
             " Pods hit: {}.",
-            pods.iter().map(|p| p.trim_start_matches("pod/")).collect::<Vec<_>>().join(", ")
+            pods.iter()
+                .map(|p| p.trim_start_matches("pod/"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     if !unknown_uids.is_empty() {
@@ -401,7 +423,11 @@ fn node_finding(
         title: format!(
             "{} OOM kill(s) on {where_} ({})",
             counts.kills,
-            if system { "system out of memory" } else { "memory cgroup limit" }
+            if system {
+                "system out of memory"
+            } else {
+                "memory cgroup limit"
+            }
         ),
         start,
         end,
@@ -432,18 +458,33 @@ mod tests {
     fn kernel_lines_of_both_eras() {
         // reportportal/kubernetes#203 (5.4)
         let l = parse_line("Memory cgroup out of memory: Killed process 63214 (uwsgi) total-vm:3149468kB, anon-rss:164992kB, file-rss:52176kB, shmem-rss:92kB, UID:0 pgtables:1372kB oom_score_adj:986").unwrap();
-        assert_eq!((l.kind, l.system, l.pid, l.comm.as_deref()), (LineKind::Killed, Some(false), Some(63214), Some("uwsgi")));
+        assert_eq!(
+            (l.kind, l.system, l.pid, l.comm.as_deref()),
+            (LineKind::Killed, Some(false), Some(63214), Some("uwsgi"))
+        );
         // Azure RHEL 7 doc: the choice, then the kill
         let l = parse_line("Out of memory: Kill process 45465 (tail) score 902 or sacrifice child").unwrap();
         assert_eq!((l.kind, l.system, l.pid), (LineKind::Chosen, Some(true), Some(45465)));
-        let l = parse_line("Killed process 45465 (tail), UID 0, total-vm:7582132kB, anon-rss:7420324kB, file-rss:0kB, shmem-rss:0kB").unwrap();
-        assert_eq!((l.kind, l.system, l.comm.as_deref()), (LineKind::Killed, None, Some("tail")));
+        let l = parse_line(
+            "Killed process 45465 (tail), UID 0, total-vm:7582132kB, anon-rss:7420324kB, file-rss:0kB, shmem-rss:0kB",
+        )
+        .unwrap();
+        assert_eq!(
+            (l.kind, l.system, l.comm.as_deref()),
+            (LineKind::Killed, None, Some("tail"))
+        );
         // k3s#12028: comm with spaces and `#`
         let l = parse_line("StreamTrans #72 invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=167").unwrap();
-        assert_eq!((l.kind, l.comm.as_deref()), (LineKind::Invoked, Some("StreamTrans #72")));
+        assert_eq!(
+            (l.kind, l.comm.as_deref()),
+            (LineKind::Invoked, Some("StreamTrans #72"))
+        );
         // PR#78174
         let l = parse_line("SystemOOM: System OOM encountered, victim process: java, pid: 1234").unwrap();
-        assert_eq!((l.kind, l.system, l.pid, l.comm.as_deref()), (LineKind::SystemOomEvent, Some(true), Some(1234), Some("java")));
+        assert_eq!(
+            (l.kind, l.system, l.pid, l.comm.as_deref()),
+            (LineKind::SystemOomEvent, Some(true), Some(1234), Some("java"))
+        );
     }
 
     #[test]
@@ -469,11 +510,29 @@ mod tests {
             (LineKind::Killed, Some(true), 3),
             (LineKind::SystemOomEvent, Some(true), 2),
         ]);
-        assert_eq!(c, Counts { kills: 3, system: 3, cgroup: 0 });
+        assert_eq!(
+            c,
+            Counts {
+                kills: 3,
+                system: 3,
+                cgroup: 0
+            }
+        );
         // Old kernels: choice + bare kill line; the choice says global.
         let c = count([(LineKind::Chosen, Some(true), 2), (LineKind::Killed, None, 2)]);
         assert_eq!(c.kills, 2);
-        let c = count([(LineKind::Killed, Some(false), 1), (LineKind::ContainerOomKilled, Some(false), 1), (LineKind::Killed, Some(true), 1)]);
-        assert_eq!(c, Counts { kills: 2, system: 1, cgroup: 1 });
+        let c = count([
+            (LineKind::Killed, Some(false), 1),
+            (LineKind::ContainerOomKilled, Some(false), 1),
+            (LineKind::Killed, Some(true), 1),
+        ]);
+        assert_eq!(
+            c,
+            Counts {
+                kills: 2,
+                system: 1,
+                cgroup: 1
+            }
+        );
     }
 }
