@@ -4,10 +4,13 @@
 //! events (dumped or echoed by a controller, one fact each) and the state the dumps describe. A pattern whose
 //! inputs are missing is reported as not evaluated, with what is missing, never as clean.
 
+pub mod cascade;
+pub mod crashloop;
 pub mod disk;
 pub mod duration;
 pub mod etcd;
 pub mod jobs;
+pub mod oom;
 pub mod pids;
 pub mod probes;
 pub mod pulls;
@@ -46,6 +49,14 @@ pub struct Thresholds {
     /// NotReady episodes shorter than this are not findings (s): a starting kubelet posts NotReady for a few
     /// seconds until its network plugin is ready. An episode the bundle never sees end always counts.
     pub node_not_ready_s: f64,
+    /// OOM kills on one node that make a finding.
+    pub oom_kills: u64,
+    /// Nodes failing one after another that make a cascade.
+    pub cascade_nodes: usize,
+    /// Longest delay between two nodes of a cascade failing (s).
+    pub cascade_step_s: f64,
+    /// Restarts of one container (or back-offs seen) that make a crash loop.
+    pub crash_restarts: u64,
 }
 
 impl Default for Thresholds {
@@ -61,6 +72,10 @@ impl Default for Thresholds {
             pull_slow_s: 60.0,
             runtime_timeouts: 3,
             node_not_ready_s: 60.0,
+            oom_kills: 1,
+            cascade_nodes: 2,
+            cascade_step_s: 1800.0,
+            crash_restarts: 3,
         }
     }
 }
@@ -128,6 +143,9 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
         vec![("container-runtime-hang", hang), ("node-not-ready", not_ready)]
     },
     |c| vec![("version-skew", versions::detect(c))],
+    |c| vec![("oom-kill", oom::detect(c))],
+    |c| vec![("node-cascade", cascade::detect(c))],
+    |c| vec![("crash-loop", crashloop::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.
@@ -160,6 +178,7 @@ fn link_causes(findings: &mut [Finding]) {
         ("job-pod-lag", "cronjob-backlog", false),
         ("container-runtime-hang", "node-not-ready", true),
         ("node-not-ready", "webhook-timeout", true),
+        ("oom-kill", "node-cascade", true),
     ];
     // The causes as they were before any link is added (findings are few).
     let before = findings.to_vec();

@@ -167,18 +167,32 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
                 ),
                 "Upgrade the control plane first, or roll the node back to the API server's minor version.",
             )),
-            Skew::TooOld(m) if apiserver.is_some() => out.push(finding(
-                "warning",
-                m,
-                format!("Kubelet on {node} ({v}) is {m} minor versions behind the API server ({reference})"),
-                format!(
-                    "The kubelet on {node} runs {v}, {m} minor versions older than {reference_words}; the skew \
-                     policy allows {} for this API server. Behaviour the kubelet relies on may be gone.",
-                    allowed_lag(reference)
-                ),
-                "Upgrade the node's kubelet (drain, upgrade, uncordon) to within the supported skew.",
-            )),
-            Skew::Within(m) | Skew::TooOld(m) => within.push((node, *v, m, sources)),
+            // Without the API server's version, the server is still at least the newest kubelet (a kubelet
+            // is never allowed to be newer): a kubelet too old for that is too old for the server.
+            Skew::TooOld(m) => {
+                let behind = match apiserver {
+                    Some(_) => format!("{m} minor versions behind the API server ({reference})"),
+                    None => format!("at least {m} minor versions behind the API server (at least {reference})"),
+                };
+                out.push(finding(
+                    "warning",
+                    m,
+                    format!("Kubelet on {node} ({v}) is {behind}"),
+                    format!(
+                        "The kubelet on {node} runs {v}, {m} minor versions older than {reference_words}; the \
+                         skew policy allows {} for an API server of {reference}{}. Behaviour the kubelet relies \
+                         on may be gone.",
+                        allowed_lag(reference),
+                        if apiserver.is_some() {
+                            ""
+                        } else {
+                            " or newer (no API server version in the bundle)"
+                        }
+                    ),
+                    "Upgrade the node's kubelet (drain, upgrade, uncordon) to within the supported skew.",
+                ))
+            }
+            Skew::Within(m) => within.push((node, *v, m, sources)),
             Skew::Newer(_) => {}
         }
     }
@@ -286,5 +300,54 @@ mod tests {
             Some((Version(1, 5, 4), true))
         );
         assert_eq!(stated(&row(None, "Client Version: v1.29.0")), None);
+    }
+
+    #[test]
+    fn without_the_api_server_a_kubelet_too_old_for_the_newest_is_still_too_old() {
+        let row = |node: &str, message: &str| TimelineRow {
+            at: Some(0),
+            approx_s: Some(0.0),
+            node: Some(node.into()),
+            component: Some("kubelet".into()),
+            object: None,
+            severity: "info",
+            message: message.into(),
+            count: 1,
+            last_at: Some(0),
+            source: SourceRef {
+                path: format!("{node}/kubelet.log"),
+                line: 1,
+            },
+            also_in: Vec::new(),
+            signal: crate::signals::classify(message.as_bytes()),
+            time_inherited: false,
+            peak: None,
+            time_kind: "exact",
+        };
+        let timeline = [
+            row("worker-a", "Kubelet version kubeletVersion=\"v1.27.12\""),
+            row("worker-b", "Kubelet version kubeletVersion=\"v1.20.15\""),
+            row("worker-c", "Kubelet version kubeletVersion=\"v1.26.3\""),
+        ];
+        let state = crate::dumps::state::State::default();
+        let thresholds = crate::detect::Thresholds::default();
+        let ctx = Context {
+            timeline: &timeline,
+            events: &[],
+            state: &state,
+            inputs: &[],
+            thresholds: &thresholds,
+        };
+        let f = detect(&ctx).unwrap();
+        // worker-b: 7 minors behind v1.27 (2 allowed) whatever newer API server runs; worker-c: 1 behind, info.
+        let b = f.iter().find(|x| x.subjects == ["node/worker-b"]).expect("worker-b");
+        assert_eq!(b.severity, "warning");
+        assert_eq!(b.measured["minor_skew"], 7);
+        assert!(b.title.contains("at least 7 minor versions behind"), "{}", b.title);
+        let c = f
+            .iter()
+            .find(|x| x.subjects.contains(&"node/worker-c".to_string()))
+            .expect("worker-c");
+        assert_eq!(c.severity, "info");
     }
 }

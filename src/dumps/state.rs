@@ -216,7 +216,7 @@ fn resolve_pod(p: &mut Pod, capture: Option<i64>) {
 }
 
 fn merge_pod(a: &mut Pod, mut b: Pod) {
-    fill!(a, b; namespace, node, status, reason, message, ready, created, started);
+    fill!(a, b; namespace, node, status, reason, message, ready, created, started, uid);
     if a.owners.is_empty() {
         a.owners = std::mem::take(&mut b.owners);
     }

@@ -216,6 +216,8 @@ pub struct Pod {
     pub containers: Vec<Container>,
     /// Read from a static pod manifest (`/etc/kubernetes/manifests/*.yaml`).
     pub static_manifest: bool,
+    /// `metadata.uid` (kernel OOM lines name a pod by it in the memory cgroup path).
+    pub uid: Option<String>,
 }
 
 /// A node or pod condition.

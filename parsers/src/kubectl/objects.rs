@@ -1028,6 +1028,7 @@ fn read_pod(v: &Value, line: u64, dump: &mut Dump) -> Pod {
         started: status.and_then(|s| time_at(s, &["startTime"], dump)),
         containers,
         static_manifest: is_static_manifest(v, status.is_some()),
+        uid: string_at(v, &["metadata", "uid"]),
         namespace,
     }
 }
@@ -2151,6 +2152,7 @@ source:
         assert_eq!(coredns.owners[0].kind.as_deref(), Some("ReplicaSet"));
         assert_eq!(coredns.owners[0].name, "coredns-5d78c9869d");
         assert_eq!(coredns.owners[0].namespace.as_deref(), Some("kube-system"));
+        assert_eq!(coredns.uid.as_deref(), Some("8d1e4c3a-5f0b-4f8e-a2d4-6b7c9e0f1a2b"));
         let c = &coredns.containers[0];
         assert_eq!(c.limits, vec![("memory".to_string(), "170Mi".to_string())]);
         assert_eq!(
