@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 #[derive(Default)]
 struct Calls<'a> {
     rows: Vec<&'a TimelineRow>,
+    /// Failed calls and timeouts by the kind of line that counted them ([`LineKind`] order).
+    failed_by: [u64; 3],
+    timeouts_by: [u64; 3],
     failed: u64,
     first: Option<i64>,
     last: Option<i64>,
@@ -17,6 +20,44 @@ struct Calls<'a> {
     failing_open: bool,
     failing_closed: bool,
     timeout_in_url: Option<u32>,
+}
+
+/// How a failed call is written, in the order that counts calls.
+#[derive(Clone, Copy)]
+enum LineKind {
+    /// `Failed calling webhook, failing open|closed X: …` (the dispatcher's warning, one per failed call).
+    Dispatcher = 0,
+    /// The same error again through `HandleError` (`E… failed calling webhook "X": …`, 1.31+ `"Unhandled
+    /// Error" err="failed calling webhook …"`), and copies in other components' lines.
+    Handled = 1,
+    /// `Trace[…]: "Call validating webhook" … (total time: 30.0s)`: a slow call, failed or not.
+    Trace = 2,
+}
+
+fn line_kind(m: &str) -> LineKind {
+    if m.contains("Failed calling webhook, failing") {
+        LineKind::Dispatcher
+    } else if m.contains("webhook\" configuration:")
+        || m.contains("Call validating webhook")
+        || m.contains("Call mutating webhook")
+    {
+        LineKind::Trace
+    } else {
+        LineKind::Handled
+    }
+}
+
+/// Whether the call ran out of time (not merely a URL's `?timeout=10s`).
+fn timed_out(m: &str) -> bool {
+    [
+        "deadline exceeded",
+        "Timeout exceeded",
+        "i/o timeout",
+        "timed out",
+        "context canceled",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
 }
 
 /// Finds webhook-timeout findings; `Err` says what is missing when nothing could be looked at.
@@ -41,19 +82,26 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
         if from_apiserver && r.component.as_deref() != Some("kube-apiserver") {
             continue;
         }
-        c.failed += r.count;
+        let m = r.message.as_str();
+        let kind = line_kind(m) as usize;
+        c.failed_by[kind] += r.count;
+        if timed_out(m) {
+            c.timeouts_by[kind] += r.count;
+        }
         c.first = min_opt(c.first, r.at);
         c.last = max_opt(c.last, r.last_at.or(r.at));
-        let m = r.message.as_str();
-        if m.contains("deadline exceeded") || m.contains("Timeout exceeded") || m.contains("timeout") {
-            c.timeouts += r.count;
-        }
         c.failing_open |= m.contains("failing open");
         c.failing_closed |= m.contains("failing closed");
         c.timeout_in_url = c.timeout_in_url.or_else(|| url_timeout(m));
     }
     let mut out = Vec::new();
-    for (name, c) in by_hook {
+    for (name, mut c) in by_hook {
+        // One failed call is written up to three times (the dispatcher's warning, the same error again at E
+        // level, a Trace of the slow call): the first kind present counts the calls.
+        if let Some(k) = (0..3).find(|&k| c.failed_by[k] > 0) {
+            c.failed = c.failed_by[k];
+            c.timeouts = c.timeouts_by[k];
+        }
         if c.failed < ctx.thresholds.webhook_failures {
             continue;
         }

@@ -56,6 +56,7 @@ pub fn template_key(rec: &Record<'_>) -> u64 {
         c.split(|&b| b == b':').next().hash(&mut h);
     }
     hash_masked(rec.message, &mut h);
+    hash_tail(rec.message, &mut h);
     if let Fields::KeyValue(kv) | Fields::Json(kv) = rec.fields {
         // Fields tell events apart (`reason="BackOff"` vs `reason="Pulled"`); their numbers do not. A JSON
         // line's fields are the whole object: only what follows the message counts (the time before it would
@@ -74,6 +75,48 @@ pub fn template_key(rec: &Record<'_>) -> u64 {
 /// numbered name part (`node-3`, `worker-12`: digits after `-` that follows a plain word), which names an object.
 /// Only the first 160 bytes of masked text count: what tells templates apart comes first. The masked text is written to a stack
 /// buffer (one store per byte, no dependency chain) and hashed eight bytes at a time.
+/// Long messages end with what differs (`…?timeout=10s": context deadline exceeded` vs `…: no endpoints
+/// available for service "x"`) past the 160-byte window: their last bytes count too, masked the same way and
+/// cut from the end, so numbers of other widths earlier in the line do not move them.
+fn hash_tail(text: &[u8], h: &mut FxHasher) {
+    const TAIL: usize = 48;
+    if text.len() <= 160 {
+        return;
+    }
+    let mut masked = [0u8; 2 * TAIL];
+    let n = mask_into(&text[text.len() - 2 * TAIL..], &mut masked);
+    masked[n.saturating_sub(TAIL)..n].hash(h);
+}
+
+/// `text` with each token holding a digit (numbers, ids, hex) masked to `#`, into `out`; returns the length
+/// written.
+fn mask_into(text: &[u8], out: &mut [u8]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < text.len() && n < out.len() {
+        if CLASS[text[i] as usize] == WORD || CLASS[text[i] as usize] == DIGIT {
+            let start = i;
+            while i < text.len() && matches!(CLASS[text[i] as usize], WORD | DIGIT) {
+                i += 1;
+            }
+            let token = &text[start..i];
+            if token.iter().any(u8::is_ascii_digit) {
+                out[n] = b'#';
+                n += 1;
+            } else {
+                let k = token.len().min(out.len() - n);
+                out[n..n + k].copy_from_slice(&token[..k]);
+                n += k;
+            }
+        } else {
+            out[n] = text[i];
+            n += 1;
+            i += 1;
+        }
+    }
+    n
+}
+
 fn hash_masked(text: &[u8], h: &mut FxHasher) {
     const MAX: usize = 160;
     let mut out = [0u8; MAX + 1];
@@ -259,6 +302,19 @@ mod tests {
         ));
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn long_messages_differ_by_their_end() {
+        // Two kube-apiserver dispatcher warnings (formats.md 5.1): the reason is past the 160-byte window.
+        let k = |m: &'static [u8]| template_key(&rec(m));
+        let timeout = k(br#"Failed calling webhook, failing open pod-policy.example.com: failed calling webhook "pod-policy.example.com": failed to call webhook: Post "https://pod-policy.webhooks.svc:443/validate?timeout=10s": context deadline exceeded"#);
+        let no_endpoints = k(br#"Failed calling webhook, failing open pod-policy.example.com: failed calling webhook "pod-policy.example.com": failed to call webhook: Post "https://pod-policy.webhooks.svc:443/validate?timeout=10s": no endpoints available for service "pod-policy""#);
+        assert_ne!(timeout, no_endpoints);
+        // Numbers and ids of other widths near the end keep one row.
+        let a = k(br#"retrying of unary invoker failed target="etcd-endpoints://0xc001d49e00/127.0.0.1:2379" attempt=0 error="rpc error: code = DeadlineExceeded desc = context deadline exceeded after 10s at 0xc00ab""#);
+        let b = k(br#"retrying of unary invoker failed target="etcd-endpoints://0xc001d49e00/127.0.0.1:2379" attempt=0 error="rpc error: code = DeadlineExceeded desc = context deadline exceeded after 125s at 0xc0""#);
+        assert_eq!(a, b);
     }
 
     #[test]
