@@ -6,13 +6,13 @@
 //! timeout for 401ms)`, `sync duration of 1.3s, expected less than 1s`) and zap (`apply request took too long`
 //! with `took` and `expected-duration` fields, `slow fdatasync`) say the same things; both are read here.
 //!
-//! Repeats of one template are collapsed into one timeline row that keeps the first occurrence's message, so
-//! `took_max_s` and `took_median_s` are over the durations the kept rows show (one per template and pause),
-//! while `count` counts every occurrence.
+//! Repeats of one template are collapsed into one timeline row, which keeps the largest duration among its
+//! occurrences and their sum ([`crate::model::Peak`]): `took_max_s` is the slowest apply of all, `took_mean_s`
+//! their mean, and the slowest one's line is among the evidence.
 
 use super::duration::duration_after;
-use super::{evidence, median, num, Context};
-use crate::model::{Finding, TimelineRow};
+use super::{evidence, num, Context};
+use crate::model::{Finding, Peak, SourceRef, TimelineRow};
 use crate::signals::SignalKind;
 use std::collections::BTreeMap;
 
@@ -82,11 +82,12 @@ fn expected(m: &str) -> Option<f64> {
 struct Member<'a> {
     rows: Vec<&'a TimelineRow>,
     applies: u64,
-    took: Vec<f64>,
+    /// Durations of the slow applies (every occurrence, through the rows' peaks).
+    took: Option<Peak>,
     expected: Option<f64>,
     heartbeats: u64,
     syncs: u64,
-    sync_max: Option<f64>,
+    sync: Option<Peak>,
     elected: u64,
     lost: u64,
     nospace: u64,
@@ -117,13 +118,13 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
         match t {
             Trouble::SlowApply => {
                 m.applies += r.count;
-                m.took.extend(took(&r.message));
+                add_peak(&mut m.took, r);
                 m.expected = m.expected.or(expected(&r.message));
             }
             Trouble::Heartbeat => m.heartbeats += r.count,
             Trouble::SlowSync => {
                 m.syncs += r.count;
-                m.sync_max = m.sync_max.into_iter().chain(took(&r.message)).reduce(f64::max);
+                add_peak(&mut m.sync, r);
             }
             Trouble::Elected => m.elected += r.count,
             Trouble::LostLeader => m.lost += r.count,
@@ -148,6 +149,28 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
     Ok(out)
 }
 
+/// Adds a row's durations: its peak (every occurrence), else the one its message shows.
+fn add_peak(into: &mut Option<Peak>, r: &TimelineRow) {
+    let Some(p) = r.peak.or_else(|| took(&r.message).map(|v| Peak::of(v, r.source.line))) else {
+        return;
+    };
+    match into {
+        Some(q) => q.merge(p),
+        None => *into = Some(p),
+    }
+}
+
+/// The source line of a member's slowest value, from the row whose peak it is.
+fn peak_source(rows: &[&TimelineRow], peak: Option<Peak>) -> Option<SourceRef> {
+    let p = peak?;
+    rows.iter()
+        .find(|r| r.peak.is_some_and(|q| q.max_s == p.max_s && q.line == p.line))
+        .map(|r| SourceRef {
+            path: r.source.path.clone(),
+            line: p.line,
+        })
+}
+
 fn window<'a>(rows: impl Iterator<Item = &'a &'a TimelineRow> + Clone) -> (Option<i64>, Option<i64>) {
     let start = rows.clone().filter_map(|r| r.at).min();
     let end = rows.filter_map(|r| r.last_at.or(r.at)).max();
@@ -156,14 +179,13 @@ fn window<'a>(rows: impl Iterator<Item = &'a &'a TimelineRow> + Clone) -> (Optio
 
 fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count: u64) -> Finding {
     let (start, end) = window(m.rows.iter());
-    let mut took = m.took.clone();
-    let took_median = median(&mut took);
-    let took_max = m.took.iter().copied().reduce(f64::max);
+    let took_max = m.took.map(|p| p.max_s);
+    let took_mean = m.took.map(|p| p.total_s / p.samples.max(1) as f64);
     let mut measured = serde_json::Map::new();
     measured.insert("count".into(), m.applies.into());
-    if let (Some(mx), Some(md)) = (took_max, took_median) {
+    if let (Some(mx), Some(mean)) = (took_max, took_mean) {
         measured.insert("took_max_s".into(), num(mx));
-        measured.insert("took_median_s".into(), num(md));
+        measured.insert("took_mean_s".into(), num(mean));
     }
     if let Some(e) = m.expected {
         measured.insert("expected_s".into(), num(e));
@@ -172,8 +194,8 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
     measured.insert("leader_changes".into(), m.elected.into());
     if m.syncs > 0 {
         measured.insert("slow_wal_syncs".into(), m.syncs.into());
-        if let Some(s) = m.sync_max {
-            measured.insert("wal_sync_max_s".into(), num(s));
+        if let Some(s) = m.sync {
+            measured.insert("wal_sync_max_s".into(), num(s.max_s));
         }
     }
     if m.nospace > 0 {
@@ -185,8 +207,8 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
     let mut parts = Vec::new();
     if m.applies > 0 {
         let mut s = format!("{} requests applied too slowly", m.applies);
-        if let (Some(mx), Some(md)) = (took_max, took_median) {
-            s.push_str(&format!(" (kept samples up to {mx:.2} s, median {md:.2} s"));
+        if let (Some(mx), Some(mean)) = (took_max, took_mean) {
+            s.push_str(&format!(" (up to {mx:.2} s, mean {mean:.2} s"));
             if let Some(e) = m.expected {
                 s.push_str(&format!(", expected {:.0} ms", e * 1000.0));
             }
@@ -199,8 +221,8 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
     }
     if m.syncs > 0 {
         let mut s = format!("{} slow WAL syncs", m.syncs);
-        if let Some(x) = m.sync_max {
-            s.push_str(&format!(" (kept samples up to {x:.2} s)"));
+        if let Some(x) = m.sync {
+            s.push_str(&format!(" (up to {:.2} s)", x.max_s));
         }
         parts.push(s);
     }
@@ -238,7 +260,13 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
         end,
         subjects: vec![format!("node/{node}")],
         measured,
-        evidence: evidence(m.rows.iter().chain(apiserver).map(|r| &r.source)),
+        // The slowest apply and sync first: the lines that show the numbers.
+        evidence: evidence(
+            peak_source(&m.rows, m.took)
+                .iter()
+                .chain(peak_source(&m.rows, m.sync).iter())
+                .chain(m.rows.iter().chain(apiserver).map(|r| &r.source)),
+        ),
         explanation,
         remediation: if critical {
             "Compact and defragment etcd (`etcdctl compact`, `etcdctl defrag`), then `etcdctl alarm disarm`; raise \

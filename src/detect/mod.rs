@@ -172,19 +172,24 @@ pub fn run(ctx: &Context) -> Outcome {
 /// A cause is linked when its window overlaps the effect's (give or take [`CHAIN_SLACK_NS`]) and, for node
 /// chains, when both name the same node.
 fn link_causes(findings: &mut [Finding]) {
-    const CHAINS: &[(&str, &str, bool)] = &[
-        ("image-gc-failed", "disk-pressure-eviction", true),
-        ("webhook-timeout", "job-pod-lag", false),
-        ("job-pod-lag", "cronjob-backlog", false),
-        ("container-runtime-hang", "node-not-ready", true),
-        ("node-not-ready", "webhook-timeout", true),
-        ("oom-kill", "node-cascade", true),
+    /// (cause, effect, same node, what the effect must also be).
+    type Chain = (&'static str, &'static str, bool, fn(&Finding) -> bool);
+    const ANY: fn(&Finding) -> bool = |_| true;
+    const CHAINS: &[Chain] = &[
+        ("image-gc-failed", "disk-pressure-eviction", true, ANY),
+        ("webhook-timeout", "job-pod-lag", false, ANY),
+        ("job-pod-lag", "cronjob-backlog", false, ANY),
+        ("container-runtime-hang", "node-not-ready", true, ANY),
+        ("node-not-ready", "webhook-timeout", true, ANY),
+        ("oom-kill", "node-cascade", true, ANY),
+        // A slow etcd answers its own health probe (and the API server's) too late.
+        ("etcd-slow", "probe-restart-loop", true, probes_etcd_or_apiserver),
     ];
     // The causes as they were before any link is added (findings are few).
     let before = findings.to_vec();
     for f in findings.iter_mut() {
-        for (cause, effect, same_node) in CHAINS {
-            if f.id != *effect {
+        for (cause, effect, same_node, effect_is) in CHAINS {
+            if f.id != *effect || !effect_is(f) {
                 continue;
             }
             let linked = before.iter().any(|c| {
@@ -200,6 +205,14 @@ fn link_causes(findings: &mut [Finding]) {
             }
         }
     }
+}
+
+/// Whether a probe loop is of etcd or the API server (the pods a slow etcd makes fail their probes).
+fn probes_etcd_or_apiserver(f: &Finding) -> bool {
+    f.subjects.iter().any(|s| {
+        s.strip_prefix("pod/kube-system/")
+            .is_some_and(|p| p.starts_with("etcd") || p.starts_with("kube-apiserver"))
+    })
 }
 
 /// How far apart a cause's and an effect's windows may be and still be linked (the disk fills between the
@@ -345,6 +358,29 @@ mod tests {
         rank(&mut f);
         assert_eq!(f[0].id, "image-gc-failed");
         assert_eq!(f[1].caused_by, ["image-gc-failed"]);
+    }
+
+    #[test]
+    fn slow_etcd_causes_only_etcd_and_apiserver_probe_loops_on_its_node() {
+        let mut etcd = finding("etcd-slow", "warning", 0, 400);
+        etcd.subjects = vec!["node/master-1".into()];
+        let mut own = finding("probe-restart-loop", "critical", 100, 300);
+        own.subjects = vec!["pod/kube-system/etcd-master-1:etcd".into(), "node/master-1".into()];
+        let mut app = finding("probe-restart-loop", "warning", 100, 300);
+        app.subjects = vec!["pod/shop/web-1:web".into(), "node/master-1".into()];
+        let mut other = finding("probe-restart-loop", "critical", 100, 300);
+        other.subjects = vec![
+            "pod/kube-system/kube-apiserver-master-2:kube-apiserver".into(),
+            "node/master-2".into(),
+        ];
+        let mut f = vec![own, app, other, etcd];
+        link_causes(&mut f);
+        assert_eq!(f[0].caused_by, ["etcd-slow"]);
+        assert!(
+            f[1].caused_by.is_empty(),
+            "an application's probe is not etcd's business"
+        );
+        assert!(f[2].caused_by.is_empty(), "another node's etcd");
     }
 
     #[test]

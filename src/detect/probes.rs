@@ -251,7 +251,16 @@ fn finding<'a>(
         ),
         start: best.first,
         end: best.last,
-        subjects: vec![format!("pod/{ns}/{pod}"), object.clone()],
+        // The node too: node-level causes (a slow etcd, a hung runtime) link to the loop through it.
+        subjects: [format!("pod/{ns}/{pod}"), object.clone()]
+            .into_iter()
+            .chain(
+                pod_state
+                    .and_then(|p| p.item.node.clone())
+                    .or_else(|| probe_rows.iter().find_map(|r| r.node.clone()))
+                    .map(|n| format!("node/{n}")),
+            )
+            .collect(),
         measured,
         evidence: ev,
         explanation,
