@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod pids;
 pub mod probes;
 pub mod pulls;
+pub mod throttling;
 pub mod webhook;
 
 use crate::dumps::events::EventFact;
@@ -39,6 +40,13 @@ pub struct Thresholds {
     pub pid_failures: u64,
     /// An image pull slower than this is slow; a pull queued behind another for half of it is delayed (s).
     pub pull_slow_s: f64,
+    /// A client-side throttling wait at least this long is long (s); client-go prints waits over 1 s by default.
+    pub throttle_wait_s: f64,
+    /// Throttling waits of one client (component and node) that make `api-throttling`: this many long ones
+    /// make a warning, this many short ones an info; fewer are nothing.
+    pub throttle_waits: u64,
+    /// A pod reported Running/Ready this long after its containers started was reported late (s).
+    pub throttle_status_lag_s: f64,
 }
 
 impl Default for Thresholds {
@@ -52,6 +60,9 @@ impl Default for Thresholds {
             etcd_slow_events: 3,
             pid_failures: 2,
             pull_slow_s: 60.0,
+            throttle_wait_s: 1.0,
+            throttle_waits: 3,
+            throttle_status_lag_s: 10.0,
         }
     }
 }
@@ -114,6 +125,7 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
     |c| vec![("etcd-slow", etcd::detect(c))],
     |c| vec![("pid-exhaustion", pids::detect(c))],
     |c| vec![("image-pull-slow", pulls::detect(c))],
+    |c| vec![("api-throttling", throttling::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.
