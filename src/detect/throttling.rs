@@ -130,7 +130,9 @@ fn container_starts(ctx: &Context) -> BTreeMap<String, i64> {
             continue;
         }
         if let Some(p) = f.first {
-            let e = out.entry(format!("pod/{}/{}", f.key.namespace, f.key.name)).or_insert(p.at);
+            let e = out
+                .entry(format!("pod/{}/{}", f.key.namespace, f.key.name))
+                .or_insert(p.at);
             *e = (*e).max(p.at);
         }
     }
@@ -165,7 +167,9 @@ fn late_pods<'a>(ctx: &Context<'a>) -> BTreeMap<&'a str, (Vec<LatePod<'a>>, usiz
         if r.signal != Some(SignalKind::PodStatusReported) || !reports_running(&r.message) {
             continue;
         }
-        let (Some(pod), Some(at)) = (pod_of(r), r.at) else { continue };
+        let (Some(pod), Some(at)) = (pod_of(r), r.at) else {
+            continue;
+        };
         let Some(&started) = starts.get(pod) else { continue };
         // The first report at or after the start (a second's slack: events are written in whole seconds).
         if at + 1_000_000_000 < started {
@@ -278,7 +282,11 @@ fn finding(
     measured.insert("samples".into(), c.samples.len().into());
     measured.insert(
         "top_requests".into(),
-        paths.iter().map(|(p, n)| format!("{p} ({n})")).collect::<Vec<_>>().into(),
+        paths
+            .iter()
+            .map(|(p, n)| format!("{p} ({n})"))
+            .collect::<Vec<_>>()
+            .into(),
     );
     let mut explanation = format!(
         "{who} waited on its client-side rate limiter {} time(s) between {} and {} \
@@ -337,7 +345,10 @@ fn finding(
         id: "api-throttling".into(),
         severity: severity.into(),
         title: if late.is_empty() {
-            format!("{who}: {} client-side throttling waits (up to {wait_max:.1} s)", c.waits)
+            format!(
+                "{who}: {} client-side throttling waits (up to {wait_max:.1} s)",
+                c.waits
+            )
         } else {
             format!(
                 "{who}: {} client-side throttling waits (up to {wait_max:.1} s); {} pod(s) reported late",
@@ -396,7 +407,10 @@ mod tests {
             Some("PATCH /api/v1/namespaces/shop/pods/*/status")
         );
         assert_eq!(path_template("/api/v1/nodes/worker-1"), "/api/v1/nodes/*");
-        assert_eq!(path_template("/apis/apps/v1/namespaces/a/replicasets"), "/apis/apps/v1/namespaces/a/replicasets");
+        assert_eq!(
+            path_template("/apis/apps/v1/namespaces/a/replicasets"),
+            "/apis/apps/v1/namespaces/a/replicasets"
+        );
         assert_eq!(path_template("/healthz"), "/healthz");
         assert_eq!(wait_of("Waited for the cache to sync"), None);
     }
