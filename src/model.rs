@@ -134,7 +134,7 @@ pub struct TimelineRow {
 }
 
 /// The largest magnitude (seconds: an etcd apply, a throttling wait, a pull) among the occurrences a row
-/// collapses, for the signals that carry one.
+/// collapses, for the signals that carry one, with their sum and how many reached each of [`Peak::BOUNDS_S`].
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Peak {
     /// Largest value (s).
@@ -145,9 +145,14 @@ pub struct Peak {
     pub total_s: f64,
     /// Occurrences that carried a value.
     pub samples: u64,
+    /// How many values were at least each of [`Peak::BOUNDS_S`] (0.1, 0.5, 1, 2, 5, 10, 30 s).
+    pub at_least: [u64; 7],
 }
 
 impl Peak {
+    /// The bounds `at_least` counts against (s).
+    pub const BOUNDS_S: [f64; 7] = [0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0];
+
     /// One occurrence's value.
     pub fn of(value_s: f64, line: u64) -> Peak {
         Peak {
@@ -155,6 +160,7 @@ impl Peak {
             line,
             total_s: value_s,
             samples: 1,
+            at_least: Peak::BOUNDS_S.map(|b| u64::from(value_s >= b)),
         }
     }
 
@@ -171,6 +177,19 @@ impl Peak {
         }
         self.total_s += other.total_s;
         self.samples += other.samples;
+        for (a, b) in self.at_least.iter_mut().zip(other.at_least) {
+            *a += b;
+        }
+    }
+
+    /// How many values were at least `threshold_s`: exact when it is one of [`Peak::BOUNDS_S`], else counted
+    /// against the largest bound below it (an upper estimate); all samples below the smallest bound.
+    pub fn count_at_least(&self, threshold_s: f64) -> u64 {
+        match Peak::BOUNDS_S.iter().rposition(|b| *b <= threshold_s) {
+            Some(i) if threshold_s <= self.max_s => self.at_least[i],
+            Some(_) => 0,
+            None => self.samples,
+        }
     }
 }
 
@@ -243,6 +262,23 @@ pub(crate) fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn peaks_count_values_at_least_each_bound() {
+        let mut p = Peak::of(0.2, 1);
+        for (v, line) in [(1.0, 2), (25.5, 3), (1.7, 4), (0.05, 5)] {
+            p.add(v, line);
+        }
+        assert_eq!((p.max_s, p.line, p.samples), (25.5, 3, 5));
+        assert!((p.total_s - 28.45).abs() < 1e-9);
+        assert_eq!(p.count_at_least(1.0), 3);
+        assert_eq!(p.count_at_least(0.1), 4);
+        assert_eq!(p.count_at_least(10.0), 1);
+        // Between bounds: counted against the bound below (1 s), an upper estimate.
+        assert_eq!(p.count_at_least(1.5), 3);
+        assert_eq!(p.count_at_least(30.0), 0);
+        assert_eq!(p.count_at_least(0.01), 5);
+    }
 
     #[test]
     fn times_are_rfc3339_utc() {

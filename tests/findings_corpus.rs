@@ -66,8 +66,9 @@ fn etcd_probe_loop_period_is_explained_by_the_probe_spec() {
         .collect();
     assert!(evidence.contains(&"nodes/master-1/kubelet.log"));
     assert!(evidence.contains(&"kubectl/describe-pod-etcd-master-1.txt"));
-    // Root cause first: the critical loop leads the report.
-    assert_eq!(ids(&v)[0], "probe-restart-loop");
+    // Root cause first: the slow etcd leads, the loop it causes follows and names it.
+    assert_eq!(ids(&v)[0], "etcd-slow");
+    assert_eq!(f["caused_by"], serde_json::json!(["etcd-slow"]));
     // No CronJobs here: said, not silently clean.
     let ne = v["not_evaluated"].as_array().unwrap();
     assert!(ne

@@ -15,6 +15,7 @@ pub mod pids;
 pub mod probes;
 pub mod pulls;
 pub mod runtime;
+pub mod throttling;
 pub mod versions;
 pub mod webhook;
 
@@ -57,6 +58,13 @@ pub struct Thresholds {
     pub cascade_step_s: f64,
     /// Restarts of one container (or back-offs seen) that make a crash loop.
     pub crash_restarts: u64,
+    /// A client-side throttling wait at least this long is long (s); client-go prints waits over 1 s by default.
+    pub throttle_wait_s: f64,
+    /// Throttling waits of one client (component and node) that make `api-throttling`: this many long ones
+    /// make a warning, this many short ones an info; fewer are nothing.
+    pub throttle_waits: u64,
+    /// A pod reported Running/Ready this long after its containers started was reported late (s).
+    pub throttle_status_lag_s: f64,
 }
 
 impl Default for Thresholds {
@@ -76,6 +84,9 @@ impl Default for Thresholds {
             cascade_nodes: 2,
             cascade_step_s: 1800.0,
             crash_restarts: 3,
+            throttle_wait_s: 1.0,
+            throttle_waits: 3,
+            throttle_status_lag_s: 10.0,
         }
     }
 }
@@ -146,6 +157,7 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
     |c| vec![("oom-kill", oom::detect(c))],
     |c| vec![("node-cascade", cascade::detect(c))],
     |c| vec![("crash-loop", crashloop::detect(c))],
+    |c| vec![("api-throttling", throttling::detect(c))],
 ];
 
 /// Runs every detector, links causes and ranks the findings root cause first.

@@ -55,6 +55,8 @@ pub enum SignalKind {
     ForkFailed,
     /// A process reports it was told to terminate.
     TerminatedBySignal,
+    /// The kubelet's status manager sent a pod's status to the API server (`Patch status for pod`, V(3)).
+    PodStatusReported,
     /// etcd is slow, lost its leader or ran out of space.
     EtcdSlow,
     /// The container runtime does not answer.
@@ -103,6 +105,7 @@ impl SignalKind {
             OomKill => "oom-kill",
             ForkFailed => "fork-failed",
             TerminatedBySignal => "terminated-by-signal",
+            PodStatusReported => "pod-status-reported",
             EtcdSlow => "etcd-slow",
             RuntimeUnavailable => "runtime-unavailable",
             SchedulingFailed => "scheduling-failed",
@@ -168,6 +171,8 @@ const SIGNATURES: &[(&str, SignalKind)] = &[
     ("event=\"NodeReady\"", SignalKind::NodeReady),
     ("Throttling request took", SignalKind::ClientThrottled),
     ("due to client-side throttling", SignalKind::ClientThrottled),
+    ("Patch status for pod", SignalKind::PodStatusReported),
+    ("Status for pod updated successfully", SignalKind::PodStatusReported),
     ("invoked oom-killer", SignalKind::OomKill),
     ("Out of memory", SignalKind::OomKill),
     ("Memory cgroup out of memory", SignalKind::OomKill),
@@ -282,6 +287,7 @@ const ANCHORS: &[&str] = &[
     "hy again",
     "odeReady",
     "hrottling",
+    "tatus for pod",
     "oom-kill",
     "of memory",
     "OOMKill",
