@@ -123,9 +123,9 @@ pub struct TimelineRow {
     /// The line had no time of its own and took the previous record's.
     pub time_inherited: bool,
     /// The largest magnitude among the occurrences, for signals that carry one (etcd apply, throttling wait,
-    /// pull duration).
+    /// pull duration). Boxed: few rows have one, and rows are moved when sorted.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub peak: Option<Peak>,
+    pub peak: Option<Box<Peak>>,
     /// How `at` was decided: `exact` (offset or epoch written), `wall` (dated wall clock + zone), `wall-year`
     /// (wall clock whose year was inferred, see the input's `time_basis`), `boot` (kernel time since boot +
     /// the node's boot time), `age` (a kubectl relative age counted back from the dump's capture time, see

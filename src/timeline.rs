@@ -28,7 +28,7 @@ pub fn build(mut placed: Vec<Placed>, since: Option<i64>, until: Option<i64>) ->
                     prev.row.count += p.row.count;
                     prev.row.last_at = p.row.last_at.max(prev.row.last_at);
                     match (&mut prev.row.peak, p.row.peak) {
-                        (Some(a), Some(b)) => a.merge(b),
+                        (Some(a), Some(b)) => a.merge(*b),
                         (a @ None, b) => *a = b,
                         _ => {}
                     }

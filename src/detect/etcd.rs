@@ -151,7 +151,12 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
 
 /// Adds a row's durations: its peak (every occurrence), else the one its message shows.
 fn add_peak(into: &mut Option<Peak>, r: &TimelineRow) {
-    let Some(p) = r.peak.or_else(|| took(&r.message).map(|v| Peak::of(v, r.source.line))) else {
+    let Some(p) = r
+        .peak
+        .as_deref()
+        .copied()
+        .or_else(|| took(&r.message).map(|v| Peak::of(v, r.source.line)))
+    else {
         return;
     };
     match into {
@@ -164,7 +169,11 @@ fn add_peak(into: &mut Option<Peak>, r: &TimelineRow) {
 fn peak_source(rows: &[&TimelineRow], peak: Option<Peak>) -> Option<SourceRef> {
     let p = peak?;
     rows.iter()
-        .find(|r| r.peak.is_some_and(|q| q.max_s == p.max_s && q.line == p.line))
+        .find(|r| {
+            r.peak
+                .as_deref()
+                .is_some_and(|q| q.max_s == p.max_s && q.line == p.line)
+        })
         .map(|r| SourceRef {
             path: r.source.path.clone(),
             line: p.line,

@@ -148,9 +148,11 @@ fn container_id(path: &str) -> Option<String> {
     (id.len() >= 12 && id.bytes().all(|b| b.is_ascii_hexdigit())).then(|| id.to_string())
 }
 
-/// Pod uids the bundle names: from the state (`metadata.uid`) and from kubelet lines that name a pod and its uid
-/// (`pod="ns/name" podUID=…`, `name_ns(uid)`). uid (dashes) -> `ns/name`.
-pub fn pod_uids(ctx: &Context) -> BTreeMap<String, String> {
+/// Pod uids the bundle names, for the uids in `wanted`: from the state (`metadata.uid`) and from kubelet
+/// lines that name a pod and its uid (`pod="ns/name" podUID=…`, `name_ns(uid)`). uid (dashes) -> `ns/name`.
+/// Only rows holding a wanted uid are read with the patterns (a bundle has tens of thousands of probe rows
+/// naming pods and uids).
+pub fn pod_uids(ctx: &Context, wanted: &BTreeSet<String>) -> BTreeMap<String, String> {
     static P: OnceLock<(Regex, Regex)> = OnceLock::new();
     let (kv, legacy) = P.get_or_init(|| {
         (
@@ -160,14 +162,22 @@ pub fn pod_uids(ctx: &Context) -> BTreeMap<String, String> {
         )
     });
     let mut map = BTreeMap::new();
+    if wanted.is_empty() {
+        return map;
+    }
     for p in &ctx.state.pods {
         if let (Some(uid), Some(ns)) = (&p.item.uid, &p.item.namespace) {
             map.insert(uid.clone(), format!("{ns}/{}", p.item.name));
         }
     }
+    let finders: Vec<memchr::memmem::Finder> = wanted
+        .iter()
+        .filter(|u| !map.contains_key(*u))
+        .map(|u| memchr::memmem::Finder::new(u.as_bytes()))
+        .collect();
     for r in ctx.timeline {
         let m = r.message.as_str();
-        if !m.contains("podUID") && !m.contains(")") {
+        if finders.iter().all(|f| f.find(m.as_bytes()).is_none()) {
             continue;
         }
         for c in kv.captures_iter(m) {
@@ -222,7 +232,8 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
     if rows.is_empty() && !ctx.has_component("kernel") && ctx.events.is_empty() && ctx.state.pods.is_empty() {
         return Err("no kernel logs and no events".into());
     }
-    let uids = pod_uids(ctx);
+    let wanted: BTreeSet<String> = rows.iter().filter_map(|r| r.line.pod_uid.clone()).collect();
+    let uids = pod_uids(ctx, &wanted);
     let mut by_node: BTreeMap<Option<String>, Vec<&OomRow>> = BTreeMap::new();
     for r in &rows {
         let kept = by_node.entry(r.node.clone()).or_default();

@@ -60,7 +60,10 @@ fn pod_of(r: &TimelineRow) -> Option<String> {
 fn pulls_by_node(timeline: &[TimelineRow]) -> BTreeMap<&str, Vec<Pull<'_>>> {
     let mut open: BTreeMap<(&str, String, &str), &TimelineRow> = BTreeMap::new();
     let mut out: BTreeMap<&str, Vec<Pull>> = BTreeMap::new();
-    for r in timeline {
+    let pull_rows = timeline
+        .iter()
+        .filter(|r| matches!(r.signal, Some(SignalKind::PullStarted | SignalKind::PullDone)));
+    for r in pull_rows {
         let (Some(node), Some(pod), Some(at)) = (r.node.as_deref(), pod_of(r), r.at) else {
             continue;
         };

@@ -198,10 +198,10 @@ fn late_pods<'a>(ctx: &Context<'a>) -> BTreeMap<&'a str, (Vec<LatePod<'a>>, usiz
 }
 
 /// The client a row speaks for: its component (else its file's name) and its node.
-fn client_of(r: &TimelineRow) -> (String, Option<&str>) {
-    let name = r.component.clone().unwrap_or_else(|| {
+fn client_of(r: &TimelineRow) -> (&str, Option<&str>) {
+    let name = r.component.as_deref().unwrap_or_else(|| {
         let p = r.source.path.rsplit(['/', '!']).next().unwrap_or(&r.source.path);
-        p.split('.').next().unwrap_or(p).to_string()
+        p.split('.').next().unwrap_or(p)
     });
     (name, r.node.as_deref())
 }
@@ -218,13 +218,17 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
         return Err("no kubelet, controller-manager or scheduler logs".into());
     }
     let t = ctx.thresholds;
-    let mut clients: BTreeMap<(String, Option<&str>), Client> = BTreeMap::new();
+    let mut clients: BTreeMap<(&str, Option<&str>), Client> = BTreeMap::new();
     for r in rows {
         let Some(w) = wait_of(&r.message) else { continue };
         let c = clients.entry(client_of(r)).or_default();
         c.rows.push(r);
         c.waits += r.count;
-        let p = r.peak.unwrap_or_else(|| crate::model::Peak::of(w, r.source.line));
+        let p = r
+            .peak
+            .as_deref()
+            .copied()
+            .unwrap_or_else(|| crate::model::Peak::of(w, r.source.line));
         c.long_waits += p.count_at_least(t.throttle_wait_s);
         match &mut c.waited {
             Some(q) => q.merge(p),
@@ -237,7 +241,7 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
     let mut late = late_pods(ctx);
     let mut out = Vec::new();
     for ((name, node), c) in &clients {
-        let pods = match (name.as_str(), node) {
+        let pods = match (*name, node) {
             ("kubelet", Some(n)) => late.remove(n),
             _ => None,
         };

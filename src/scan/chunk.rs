@@ -482,10 +482,15 @@ impl Scanner {
                 row.last_line = line;
                 // A repeat's magnitude (how long this apply took) is read only for the few signals with one.
                 if let Some(kind) = row.signal.filter(|k| signals::magnitude::carries(*k)) {
-                    if let Some(v) = signals::magnitude::magnitude(kind, &display_text(rec).0) {
+                    // From the line as written when the message lies in it (no copy), else the decoded text.
+                    let value = match offset_in(rec.message, raw).map(|at| std::str::from_utf8(&raw[at..])) {
+                        Some(Ok(text)) => signals::magnitude::magnitude(kind, text),
+                        _ => signals::magnitude::magnitude(kind, &display_text(rec).0),
+                    };
+                    if let Some(v) = value {
                         match &mut row.peak {
                             Some(p) => p.add(v, line),
-                            None => row.peak = Some(crate::model::Peak::of(v, line)),
+                            None => row.peak = Some(Box::new(crate::model::Peak::of(v, line))),
                         }
                     }
                 }
@@ -512,7 +517,7 @@ impl Scanner {
         let object = crate::normalize::entities::object_of(&message);
         let peak = signal
             .and_then(|k| signals::magnitude::magnitude(k, &message))
-            .map(|v| crate::model::Peak::of(v, line));
+            .map(|v| Box::new(crate::model::Peak::of(v, line)));
         let row = RawRow {
             line,
             time,

@@ -40,7 +40,7 @@ pub struct RawRow {
     /// Collapse key: template, level, identifier and object.
     pub key: u64,
     /// Largest magnitude among the occurrences (signals that carry one).
-    pub peak: Option<crate::model::Peak>,
+    pub peak: Option<Box<crate::model::Peak>>,
 }
 
 /// The collapse key of a record: its message and fields templates (tokens holding digits masked), level,

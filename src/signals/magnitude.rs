@@ -22,6 +22,7 @@ pub fn magnitude(kind: SignalKind, m: &str) -> Option<f64> {
         // zap `took="10.9s"` (fields as the timeline shows them), capnslog `took too long (1.6s)` / `[3.4s for`,
         // WAL `sync duration of 1.5s`.
         SignalKind::EtcdSlow => duration_after(m, "took=\"")
+            .or_else(|| duration_after(m, "\"took\":\""))
             .or_else(|| duration_after(m, "took too long ("))
             .or_else(|| duration_after(m, "took too long ["))
             .or_else(|| duration_after(m, "sync duration of ")),

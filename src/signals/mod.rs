@@ -287,7 +287,7 @@ const ANCHORS: &[&str] = &[
     "hy again",
     "odeReady",
     "hrottling",
-    "tatus for pod",
+    "us for pod",
     "oom-kill",
     "of memory",
     "OOMKill",
@@ -329,13 +329,11 @@ const ANCHORS: &[&str] = &[
     "nt(api.",
     "t occurred",
     "defunct>",
-    "ntime not ready",
     "eadlineExceeded",
-    "e = 4 desc",
-    "eout: context",
-    "ersion: v",
-    "eletVersion",
-    "itVersion",
+    "4 desc",
+    "ut: cont",
+    "on: v",
+    "tVersion",
 ];
 
 /// Words that make a line without a level marker worth keeping.
