@@ -289,3 +289,17 @@ fn fail_on_exits_1_at_the_level_after_writing_the_report() {
     // etcd-probe-loop: etcd is a control-plane static pod, its restart loop is critical.
     assert_eq!(run("etcd-probe-loop", "critical"), Some(1));
 }
+
+#[test]
+fn readme_lists_every_threshold_with_its_default() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let defaults = serde_json::to_value(postmortem::detect::Thresholds::default()).unwrap();
+    for (name, value) in defaults.as_object().unwrap() {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("README.md has no row for threshold `{name}`"));
+        let default: f64 = row.split('|').nth(2).unwrap().trim().parse().unwrap();
+        assert_eq!(default, value.as_f64().unwrap(), "README default of `{name}`");
+    }
+}
