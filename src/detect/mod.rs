@@ -184,28 +184,37 @@ pub fn run(ctx: &Context) -> Outcome {
 /// A cause is linked when its window overlaps the effect's (give or take [`CHAIN_SLACK_NS`]) and, for node
 /// chains, when both name the same node.
 fn link_causes(findings: &mut [Finding]) {
-    /// (cause, effect, same node, what the effect must also be).
-    type Chain = (&'static str, &'static str, bool, fn(&Finding) -> bool);
+    /// (cause, what the cause must also be, effect, what the effect must also be, same node).
+    type Chain = (
+        &'static str,
+        fn(&Finding) -> bool,
+        &'static str,
+        fn(&Finding) -> bool,
+        bool,
+    );
     const ANY: fn(&Finding) -> bool = |_| true;
     const CHAINS: &[Chain] = &[
-        ("image-gc-failed", "disk-pressure-eviction", true, ANY),
-        ("webhook-timeout", "job-pod-lag", false, ANY),
-        ("job-pod-lag", "cronjob-backlog", false, ANY),
-        ("container-runtime-hang", "node-not-ready", true, ANY),
-        ("node-not-ready", "webhook-timeout", true, ANY),
-        ("oom-kill", "node-cascade", true, ANY),
+        ("image-gc-failed", ANY, "disk-pressure-eviction", ANY, true),
+        ("webhook-timeout", ANY, "job-pod-lag", ANY, false),
+        ("job-pod-lag", ANY, "cronjob-backlog", ANY, false),
+        ("container-runtime-hang", ANY, "node-not-ready", ANY, true),
+        ("node-not-ready", ANY, "webhook-timeout", ANY, true),
+        ("oom-kill", ANY, "node-cascade", ANY, true),
+        // The node itself ran out of memory (a container over its own limit does not take a node down).
+        ("oom-kill", system_oom, "node-not-ready", ANY, true),
         // A slow etcd answers its own health probe (and the API server's) too late.
-        ("etcd-slow", "probe-restart-loop", true, probes_etcd_or_apiserver),
+        ("etcd-slow", ANY, "probe-restart-loop", probes_etcd_or_apiserver, true),
     ];
     // The causes as they were before any link is added (findings are few).
     let before = findings.to_vec();
     for f in findings.iter_mut() {
-        for (cause, effect, same_node, effect_is) in CHAINS {
+        for (cause, cause_is, effect, effect_is, same_node) in CHAINS {
             if f.id != *effect || !effect_is(f) {
                 continue;
             }
             let linked = before.iter().any(|c| {
                 c.id == *cause
+                    && cause_is(c)
                     && overlaps((c.start, c.end), (f.start, f.end))
                     && (!same_node
                         || c.subjects
@@ -217,6 +226,14 @@ fn link_causes(findings: &mut [Finding]) {
             }
         }
     }
+}
+
+/// Whether an OOM finding counts system OOMs (the node out of memory).
+fn system_oom(f: &Finding) -> bool {
+    f.measured
+        .get("system_ooms")
+        .and_then(serde_json::Value::as_u64)
+        .is_some_and(|n| n > 0)
 }
 
 /// Whether a probe loop is of etcd or the API server (the pods a slow etcd makes fail their probes).
@@ -393,6 +410,25 @@ mod tests {
             "an application's probe is not etcd's business"
         );
         assert!(f[2].caused_by.is_empty(), "another node's etcd");
+    }
+
+    #[test]
+    fn only_a_system_oom_takes_a_node_down() {
+        let mut cgroup = finding("oom-kill", "warning", 0, 100);
+        cgroup.subjects = vec!["node/worker-a".into()];
+        cgroup.measured.insert("system_ooms".into(), 0.into());
+        let mut down = finding("node-not-ready", "critical", 50, 400);
+        down.subjects = vec!["node/worker-a".into()];
+        let mut f = vec![cgroup.clone(), down.clone()];
+        link_causes(&mut f);
+        assert!(
+            f[1].caused_by.is_empty(),
+            "a container over its limit does not make a node NotReady"
+        );
+        cgroup.measured.insert("system_ooms".into(), 2.into());
+        let mut f = vec![cgroup, down];
+        link_causes(&mut f);
+        assert_eq!(f[1].caused_by, ["oom-kill"]);
     }
 
     #[test]
