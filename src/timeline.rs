@@ -22,7 +22,10 @@ pub fn build(mut placed: Vec<Placed>, since: Option<i64>, until: Option<i64>) ->
     let mut merged: Vec<Placed> = Vec::with_capacity(placed.len());
     for p in placed {
         if let (Some(prev), Some(at)) = (merged.last_mut(), p.row.at) {
-            let same = prev.source == p.source && prev.key == p.key && p.key != u64::MAX;
+            let same = prev.source == p.source
+                && prev.key == p.key
+                && p.key != u64::MAX
+                && !p.row.signal.is_some_and(crate::signals::keeps_every_occurrence);
             if let (true, Some(prev_last)) = (same, prev.row.last_at) {
                 if at >= prev_last && at - prev_last <= COLLAPSE_GAP_NS {
                     prev.row.count += p.row.count;

@@ -303,3 +303,32 @@ fn readme_lists_every_threshold_with_its_default() {
         assert_eq!(default, value.as_f64().unwrap(), "README default of `{name}`");
     }
 }
+
+#[test]
+fn each_oom_kill_names_its_own_pod() {
+    // Two memory cgroup kills of `java` on one node, in two pods: the kernel lines differ only in masked
+    // numbers (pids, uids), yet each kill keeps its own row, so both pods are named.
+    let tmp = tempfile::tempdir().unwrap();
+    let kill = |t: &str, pid: u32, uid: &str| {
+        format!(
+            "Mar  5 10:{t} worker-a kernel: oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-0123456789ab.scope,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod{u}.slice,task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod{u}.slice/cri-containerd-0123456789ab.scope,task=java,pid={pid},uid=0\n\
+             Mar  5 10:{t} worker-a kernel: Memory cgroup out of memory: Killed process {pid} (java) total-vm:3149468kB, anon-rss:164992kB, file-rss:52176kB, shmem-rss:92kB, UID:0 pgtables:1372kB oom_score_adj:986\n",
+            u = uid.replace('-', "_")
+        )
+    };
+    let kern = kill("01:03", 4101, "0330b2c1-a15b-4cdd-b5e5-72d4a90bee82")
+        + &kill("07:44", 5202, "7f1e9a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b");
+    std::fs::write(tmp.path().join("kern.log"), kern).unwrap();
+    // The kubelet names each pod with its uid (the rows kept: failed readiness probes before the kills).
+    let kubelet = "Mar  5 10:00:01 worker-a kubelet[900]: I0305 10:00:01.000000     900 prober.go:107] \"Probe failed\" probeType=\"Readiness\" pod=\"shop/api-1\" podUID=\"0330b2c1-a15b-4cdd-b5e5-72d4a90bee82\" containerName=\"api\" probeResult=\"failure\" output=\"HTTP probe failed with statuscode: 503\"\n\
+                   Mar  5 10:00:02 worker-a kubelet[900]: I0305 10:00:02.000000     900 prober.go:107] \"Probe failed\" probeType=\"Readiness\" pod=\"shop/batch-2\" podUID=\"7f1e9a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b\" containerName=\"batch\" probeResult=\"failure\" output=\"HTTP probe failed with statuscode: 503\"\n";
+    std::fs::write(tmp.path().join("kubelet.log"), kubelet).unwrap();
+    let v = analyze_dir(tmp.path());
+    let f = finding(&v, "oom-kill");
+    assert_eq!(f["measured"]["count"], 2, "{f:#}");
+    let subjects = f["subjects"].to_string();
+    assert!(
+        subjects.contains("pod/shop/api-1") && subjects.contains("pod/shop/batch-2"),
+        "{subjects}"
+    );
+}

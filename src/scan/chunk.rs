@@ -479,7 +479,7 @@ impl Scanner {
         if let Some(&i) = self.open.get(&key) {
             let row = &mut self.out.rows[i];
             let gap = provisional(time, self.local_rollovers) - provisional(row.last_time, self.local_rollovers);
-            if (0..=COLLAPSE_GAP_NS).contains(&gap) {
+            if (0..=COLLAPSE_GAP_NS).contains(&gap) && !row.signal.is_some_and(signals::keeps_every_occurrence) {
                 row.count += 1;
                 row.last_time = time;
                 row.last_line = line;

@@ -386,6 +386,12 @@ fn tables() -> &'static Tables {
     })
 }
 
+/// Whether every occurrence of `kind` is its own timeline row: each OOM kill names its own process, pid and
+/// pod (masked alike in the collapse key), and there are few.
+pub fn keeps_every_occurrence(kind: SignalKind) -> bool {
+    kind == SignalKind::OomKill
+}
+
 /// The signal a message carries, if any. When several signatures occur, the one listed first in the table wins.
 pub fn classify(message: &[u8]) -> Option<SignalKind> {
     if !prefilter(message) {
