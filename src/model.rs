@@ -83,7 +83,7 @@ pub struct Levels {
 }
 
 /// Where a row comes from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SourceRef {
     /// Input path.
     pub path: String,
@@ -91,8 +91,9 @@ pub struct SourceRef {
     pub line: u64,
 }
 
-/// One row of the merged timeline: a record, or repeats of one template collapsed.
-#[derive(Debug, Serialize)]
+/// One row of the merged timeline: a record, or repeats of one template collapsed. (`Default` is an empty row
+/// of no time, for building rows field by field.)
+#[derive(Debug, Default, Serialize)]
 pub struct TimelineRow {
     /// UTC time of the first occurrence (null when it could not be placed).
     #[serde(serialize_with = "ser_time")]

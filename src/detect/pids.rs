@@ -179,28 +179,16 @@ fn finding(node: &str, n: &Node) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SourceRef;
 
     fn row(signal: SignalKind, message: &str) -> TimelineRow {
         TimelineRow {
             at: Some(0),
-            approx_s: Some(0.0),
             node: Some("w".into()),
-            component: None,
-            object: None,
             severity: "error",
             message: message.into(),
             count: 1,
-            last_at: None,
-            source: SourceRef {
-                path: "x".into(),
-                line: 1,
-            },
-            also_in: Vec::new(),
             signal: Some(signal),
-            time_inherited: false,
-            peak: None,
-            time_kind: "exact",
+            ..Default::default()
         }
     }
 

@@ -222,7 +222,6 @@ fn finding(node: &str, slow: &[&Pull], queued: &[(&Pull, &Pull, f64)]) -> Findin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SourceRef;
 
     #[test]
     fn images_durations_registries() {
@@ -244,24 +243,9 @@ mod tests {
 
     fn row() -> TimelineRow {
         TimelineRow {
-            at: None,
-            approx_s: Some(0.0),
-            node: None,
-            component: None,
-            object: None,
             severity: "info",
-            message: String::new(),
             count: 1,
-            last_at: None,
-            source: SourceRef {
-                path: "x".into(),
-                line: 1,
-            },
-            also_in: Vec::new(),
-            signal: None,
-            time_inherited: false,
-            peak: None,
-            time_kind: "exact",
+            ..Default::default()
         }
     }
 

@@ -455,26 +455,7 @@ mod tests {
             pod: "pod/shop/cart".into(),
             started: 100 * s,
             reported: 137 * s + s / 2,
-            row: &crate::model::TimelineRow {
-                at: None,
-                approx_s: Some(0.0),
-                node: None,
-                component: None,
-                object: None,
-                severity: "info",
-                message: String::new(),
-                count: 1,
-                last_at: None,
-                source: crate::model::SourceRef {
-                    path: "x".into(),
-                    line: 1,
-                },
-                also_in: Vec::new(),
-                signal: None,
-                time_inherited: false,
-                peak: None,
-                time_kind: "exact",
-            },
+            row: &crate::model::TimelineRow::default(),
         };
         assert!((secs(p.started, p.reported) - 37.5).abs() < 1e-9);
         assert!(secs(p.started, p.reported) >= Thresholds::default().throttle_status_lag_s);

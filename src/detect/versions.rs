@@ -266,23 +266,17 @@ mod tests {
     fn version_lines() {
         let row = |component: Option<&str>, message: &str| TimelineRow {
             at: Some(0),
-            approx_s: Some(0.0),
             node: Some("cp-1".into()),
             component: component.map(String::from),
-            object: None,
             severity: "info",
             message: message.into(),
             count: 1,
-            last_at: Some(0),
             source: SourceRef {
                 path: "x".into(),
                 line: 1,
             },
-            also_in: Vec::new(),
             signal: crate::signals::classify(message.as_bytes()),
-            time_inherited: false,
-            peak: None,
-            time_kind: "exact",
+            ..Default::default()
         };
         let api = row(Some("kube-apiserver"), "Version: v1.28.5");
         assert_eq!(api.signal, Some(SignalKind::VersionInfo));
@@ -306,23 +300,17 @@ mod tests {
     fn without_the_api_server_a_kubelet_too_old_for_the_newest_is_still_too_old() {
         let row = |node: &str, message: &str| TimelineRow {
             at: Some(0),
-            approx_s: Some(0.0),
             node: Some(node.into()),
             component: Some("kubelet".into()),
-            object: None,
             severity: "info",
             message: message.into(),
             count: 1,
-            last_at: Some(0),
             source: SourceRef {
                 path: format!("{node}/kubelet.log"),
                 line: 1,
             },
-            also_in: Vec::new(),
             signal: crate::signals::classify(message.as_bytes()),
-            time_inherited: false,
-            peak: None,
-            time_kind: "exact",
+            ..Default::default()
         };
         let timeline = [
             row("worker-a", "Kubelet version kubeletVersion=\"v1.27.12\""),
