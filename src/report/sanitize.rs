@@ -43,12 +43,18 @@ fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
+/// Bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069): they reorder what a reader sees.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Escapes text for a Markdown table cell: no HTML, no pipes, no inline formatting, one line.
 pub fn for_markdown_cell(s: &str) -> String {
     let clean = for_terminal(s);
     let mut out = String::with_capacity(clean.len() + 16);
     for c in clean.chars() {
         match c {
+            c if is_bidi_control(c) => {}
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -61,6 +67,62 @@ pub fn for_markdown_cell(s: &str) -> String {
         }
     }
     out
+}
+
+/// Escapes text for a Markdown paragraph or list item: [`for_markdown_cell`], and nothing at its start that
+/// would open a block (a list marker `-`/`+`/`1.`, a thematic break or setext underline `---`/`===`, an
+/// indented code block).
+pub fn for_markdown_text(s: &str) -> String {
+    let cell = for_markdown_cell(s.trim_start());
+    let digits = cell.bytes().take_while(u8::is_ascii_digit).count();
+    let first = cell.as_bytes().first().copied();
+    if matches!(first, Some(b'-' | b'+' | b'=')) {
+        format!("\\{cell}")
+    } else if digits > 0 && matches!(cell.as_bytes().get(digits), Some(b'.' | b')')) {
+        format!("{}\\{}", &cell[..digits], &cell[digits..])
+    } else {
+        cell
+    }
+}
+
+/// A Markdown code span holding `s` verbatim (for paths and ids outside tables): fenced with one more
+/// backtick than the longest run inside, padded when it starts or ends with a backtick, on one line.
+pub fn markdown_code_span(s: &str) -> String {
+    let clean: String = for_terminal(s).chars().filter(|c| !is_bidi_control(*c)).collect();
+    let fence = "`".repeat(longest_backtick_run(&clean) + 1);
+    if clean.starts_with('`') || clean.ends_with('`') {
+        format!("{fence} {clean} {fence}")
+    } else {
+        format!("{fence}{clean}{fence}")
+    }
+}
+
+/// The longest run of backticks in `s` (a code fence must be longer).
+pub fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// A Mermaid task or section title: letters, digits, spaces and `-_./()[]=+,@` only (Mermaid ends a title at
+/// `:`, reads `#` and `;` as syntax, and `%%` as a comment), at most `max` characters, never empty.
+pub fn for_mermaid_title(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max * 4));
+    for c in s.chars() {
+        let c = if c.is_alphanumeric() || " -_./()[]=+,@".contains(c) {
+            c
+        } else {
+            ' '
+        };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    let out = shorten(out.trim_end(), max);
+    if out.is_empty() {
+        "untitled".to_string()
+    } else {
+        out
+    }
 }
 
 /// Cuts text to `max` characters, marking the cut with `…`.
@@ -91,6 +153,36 @@ mod tests {
         );
         assert_eq!(for_markdown_cell("`x` *y*"), "\\`x\\` \\*y\\*");
         assert!(!for_markdown_cell("line1\nline2").contains('\n'));
+        assert_eq!(for_markdown_cell("a\u{202e}b"), "ab");
+    }
+
+    #[test]
+    fn markdown_text_opens_no_block() {
+        assert_eq!(for_markdown_text("- item"), "\\- item");
+        assert_eq!(for_markdown_text("---"), "\\---");
+        assert_eq!(for_markdown_text("12. x"), "12\\. x");
+        assert_eq!(for_markdown_text("    code"), "code");
+        assert_eq!(for_markdown_text("3 pods"), "3 pods");
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(markdown_code_span("a/b.log"), "`a/b.log`");
+        assert_eq!(markdown_code_span("a`b"), "``a`b``");
+        assert_eq!(markdown_code_span("`x"), "`` `x ``");
+        assert_eq!(markdown_code_span("a\nb"), "`a ⏎ b`");
+    }
+
+    #[test]
+    fn mermaid_titles_lose_syntax() {
+        assert_eq!(
+            for_mermaid_title("node-not-ready node/worker-2", 60),
+            "node-not-ready node/worker-2"
+        );
+        assert_eq!(for_mermaid_title("a: b; c # d %% e", 60), "a b c d e");
+        assert_eq!(for_mermaid_title("<script>", 60), "script");
+        assert_eq!(for_mermaid_title(":::", 60), "untitled");
+        assert_eq!(for_mermaid_title("abcdef", 3), "abc…");
     }
 
     #[test]
