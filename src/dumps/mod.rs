@@ -283,9 +283,14 @@ fn find_fact(facts: &[EventFact], index: &FxHashMap<u64, Vec<usize>>, key: &Even
 }
 
 /// `pod/<ns>/<name>[:<container>]`, `node/<name>`, like the objects read from log lines.
+/// Kinds that live outside namespaces (their events still carry one).
+const CLUSTER_SCOPED: &[&str] = &["node", "namespace", "persistentvolume", "clusterrole", "storageclass"];
+
 fn object_string(kind: &str, ns: &str, name: &str, field_path: Option<&str>) -> String {
     let kind = kind.to_ascii_lowercase();
     let kind = if kind.is_empty() { "object" } else { kind.as_str() };
+    // Nodes are cluster-scoped: `kubectl get events` lists their events in `default`, yet the node is one.
+    let ns = if CLUSTER_SCOPED.contains(&kind) { "" } else { ns };
     let mut o = if ns.is_empty() {
         format!("{kind}/{name}")
     } else {
@@ -459,6 +464,8 @@ mod tests {
             "pod/kube-system/etcd-m:etcd"
         );
         assert_eq!(object_string("Node", "", "node-3", None), "node/node-3");
+        // `kubectl get events` puts Node events in `default`: still the one node.
+        assert_eq!(object_string("Node", "default", "worker-2", None), "node/worker-2");
         assert_eq!(
             namespace_from_path("must-gather/namespaces/openshift-etcd/core/events.yaml").as_deref(),
             Some("openshift-etcd")
