@@ -275,6 +275,7 @@ fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
             .filter(|f| f.known.is_none() && level.hit_by(&f.severity))
             .count()
     });
+    let known_count = a.findings.iter().filter(|f| f.known.is_some()).count();
     let summary = (
         a.totals.sources,
         a.totals.lines,
@@ -286,9 +287,14 @@ fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
     std::mem::forget(a);
     if !args.quiet {
         let (sources, lines, skipped, rows, findings) = summary;
+        let known_note = if known_count > 0 {
+            format!(" ({known_count} known)")
+        } else {
+            String::new()
+        };
         eprintln!(
             "postmortem: {sources} sources, {lines} lines ({skipped} not recognised), {rows} timeline rows, \
-             {findings} findings in {:.2?}",
+             {findings} findings{known_note} in {:.2?}",
             started.elapsed()
         );
     }
