@@ -8,9 +8,10 @@
 //!
 //! The file is `--config FILE`, else `postmortem.toml` in the current folder when there is one (never one
 //! inside the analyzed bundle: that holds the incident's files, not the analyst's settings). `--threshold
-//! name=value` flags apply last. Unknown names and wrong types are refused with the file and the name.
+//! name=value` flags apply last. `[[known]]` tables list known issues ([`crate::known`]). Unknown names and wrong types are refused with the file and the name.
 
 use crate::detect::Thresholds;
+use crate::known::KnownIssue;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,8 @@ pub const DEFAULT_FILE: &str = "postmortem.toml";
 struct File {
     #[serde(default)]
     thresholds: Thresholds,
+    #[serde(default)]
+    known: Vec<KnownIssue>,
 }
 
 /// Settings decided from the config file and the flags.
@@ -29,6 +32,8 @@ struct File {
 pub struct Settings {
     /// Thresholds for the detectors.
     pub thresholds: Thresholds,
+    /// Known issues (`[[known]]` tables, see [`crate::known`]).
+    pub known: Vec<KnownIssue>,
     /// The config file read, if any.
     pub file: Option<PathBuf>,
 }
@@ -44,7 +49,9 @@ pub fn load(explicit: Option<&Path>, cwd: &Path, overrides: &[String]) -> Result
     if let Some(p) = &path {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
         let file: File = toml::from_str(&text).map_err(|e| format!("{}: {}", p.display(), e.message()))?;
+        crate::known::validate(&file.known).map_err(|e| format!("{}: {e}", p.display()))?;
         settings.thresholds = file.thresholds;
+        settings.known = file.known;
         settings.file = path;
     }
     for o in overrides {
@@ -106,6 +113,25 @@ mod tests {
         let s = load(None, dir.path(), &[]).unwrap();
         assert_eq!(s.thresholds.probe_kills, Thresholds::default().probe_kills);
         assert!(s.file.is_none());
+    }
+
+    #[test]
+    fn known_issues_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pm.toml");
+        std::fs::write(
+            &f,
+            "[[known]]\nid = \"oom-kill\"\nsubject = \"node/w-*\"\nreason = \"batch\"\nlink = \"https://t/1\"\n",
+        )
+        .unwrap();
+        let s = load(Some(&f), dir.path(), &[]).unwrap();
+        assert_eq!(s.known.len(), 1);
+        assert_eq!(s.known[0].subject.as_deref(), Some("node/w-*"));
+        std::fs::write(&f, "[[known]]\nid = \"oom-kil\"\nreason = \"x\"\n").unwrap();
+        let e = load(Some(&f), dir.path(), &[]).unwrap_err();
+        assert!(e.contains("pm.toml") && e.contains("oom-kil"), "{e}");
+        std::fs::write(&f, "[[known]]\nid = \"oom-kill\"\nreason = \"x\"\nticket = 3\n").unwrap();
+        assert!(load(Some(&f), dir.path(), &[]).is_err());
     }
 
     #[test]

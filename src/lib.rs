@@ -12,6 +12,7 @@ pub mod config;
 pub mod detect;
 pub mod dumps;
 pub mod ingest;
+pub mod known;
 pub mod model;
 pub mod normalize;
 pub mod periods;

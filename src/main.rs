@@ -66,6 +66,10 @@ struct CheckArgs {
     /// Override one threshold: `job_pod_lag_s=120` (repeatable).
     #[arg(long = "threshold", value_name = "NAME=VALUE")]
     thresholds: Vec<String>,
+    /// Known issues (TOML `[[known]]` tables), added to those of the config file (repeatable): a known finding
+    /// that `expected.json` does not list does not fail its bundle.
+    #[arg(long = "known-issues", value_name = "FILE")]
+    known_issues: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -73,12 +77,13 @@ struct AnalyzeArgs {
     /// Folders, files, .gz files and tar archives to read (never modified).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value = "md")]
-    format: OutputFormat,
-    /// Write the report to FILE instead of standard output (never inside an input folder).
+    /// Report format (default md). With one `-o FILE`, the format of FILE; with several, each file's format
+    /// comes from its extension (.md, .html, .json, .txt, .xml = junit).
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+    /// Write the report to FILE instead of standard output (repeatable; never inside an input folder).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: Option<PathBuf>,
+    output: Vec<PathBuf>,
     /// Keep timeline rows that end at or after T (RFC 3339, or `YYYY-MM-DD[ HH:MM[:SS]]` in UTC).
     #[arg(long, value_name = "T")]
     since: Option<String>,
@@ -105,6 +110,10 @@ struct AnalyzeArgs {
     /// Override one threshold: `job_pod_lag_s=120` (repeatable; names in README.md).
     #[arg(long = "threshold", value_name = "NAME=VALUE")]
     thresholds: Vec<String>,
+    /// Known issues (TOML `[[known]]` tables), added to those of the config file (repeatable): reported with
+    /// their reason, never counted by `--fail-on`.
+    #[arg(long = "known-issues", value_name = "FILE")]
+    known_issues: Vec<PathBuf>,
     /// No progress bar, no summary on standard error.
     #[arg(short, long)]
     quiet: bool,
@@ -135,6 +144,7 @@ fn main() -> ExitCode {
 fn check(args: CheckArgs) -> Result<u8, String> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let settings = postmortem::config::load(args.config.as_deref(), &cwd, &args.thresholds)?;
+    let known = known_issues(settings.known, &args.known_issues)?;
     let mut bundles = Vec::new();
     for d in &args.dirs {
         bundles.extend(replay::bundles(d)?);
@@ -149,9 +159,17 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     let mut verdicts = Vec::new();
     let mut stdout = std::io::stdout().lock();
     for b in &bundles {
-        let v = replay::replay(b, &base, args.bless);
+        let v = replay::replay(b, &base, &known, args.bless);
+        let known_note = if v.known > 0 {
+            format!(", {} known", v.known)
+        } else {
+            String::new()
+        };
         let line = match (v.passed(), v.blessed) {
-            (true, _) => format!("pass  {} ({} findings, {:.2} s)", v.name, v.found, v.seconds),
+            (true, _) => format!(
+                "pass  {} ({} findings{known_note}, {:.2} s)",
+                v.name, v.found, v.seconds
+            ),
             (false, true) => format!("bless {} ({} findings; expected.json rewritten)", v.name, v.found),
             (false, false) => format!("FAIL  {}", v.name),
         };
@@ -210,11 +228,13 @@ fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
             return Err(format!("{}: no such file or folder", p.display()));
         }
     }
-    if let Some(out) = &args.output {
+    let outputs = plan_outputs(args.format, &args.output)?;
+    for (out, _) in &outputs {
         refuse_inside_inputs(out, &args.paths)?;
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let settings = postmortem::config::load(args.config.as_deref(), &cwd, &args.thresholds)?;
+    let known = known_issues(settings.known, &args.known_issues)?;
     let opts = Options {
         inputs: args.paths.clone(),
         zones,
@@ -226,33 +246,36 @@ fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
     let started = std::time::Instant::now();
-    let a = analysis::analyze(&opts).map_err(|e| e.to_string())?;
-    let color = args.output.is_none()
-        && args.format == OutputFormat::Text
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            let mut w = BufWriter::new(file);
-            report::render(&a, args.format, false, &mut w)
-                .and_then(|_| w.flush())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut w = BufWriter::new(stdout.lock());
-            match report::render(&a, args.format, color, &mut w).and_then(|_| w.flush()) {
-                Ok(()) => {}
-                // A closed pipe (`| head`) is the reader's choice, not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(format!("cannot write the report: {e}")),
-            }
+    let mut a = analysis::analyze(&opts).map_err(|e| e.to_string())?;
+    postmortem::known::mark(&mut a.findings, &known);
+    if outputs.is_empty() {
+        let format = args.format.unwrap_or(OutputFormat::Md);
+        let color =
+            format == OutputFormat::Text && use_color(std::io::stdout().is_terminal(), std::env::var_os("NO_COLOR"));
+        let stdout = std::io::stdout();
+        let mut w = BufWriter::new(stdout.lock());
+        match report::render(&a, format, color, &mut w).and_then(|_| w.flush()) {
+            Ok(()) => {}
+            // A closed pipe (`| head`) is the reader's choice, not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => return Err(format!("cannot write the report: {e}")),
         }
     }
+    for (path, format) in &outputs {
+        let file = std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let mut w = BufWriter::new(file);
+        report::render(&a, *format, false, &mut w)
+            .and_then(|_| w.flush())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    // Known issues are reported, never counted against `--fail-on`.
     let failing = args.fail_on.map_or(0, |level| {
-        a.findings.iter().filter(|f| level.hit_by(&f.severity)).count()
+        a.findings
+            .iter()
+            .filter(|f| f.known.is_none() && level.hit_by(&f.severity))
+            .count()
     });
+    let known_count = a.findings.iter().filter(|f| f.known.is_some()).count();
     let summary = (
         a.totals.sources,
         a.totals.lines,
@@ -264,9 +287,14 @@ fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
     std::mem::forget(a);
     if !args.quiet {
         let (sources, lines, skipped, rows, findings) = summary;
+        let known_note = if known_count > 0 {
+            format!(" ({known_count} known)")
+        } else {
+            String::new()
+        };
         eprintln!(
             "postmortem: {sources} sources, {lines} lines ({skipped} not recognised), {rows} timeline rows, \
-             {findings} findings in {:.2?}",
+             {findings} findings{known_note} in {:.2?}",
             started.elapsed()
         );
     }
@@ -277,6 +305,53 @@ fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
         return Ok(EXIT_FINDINGS);
     }
     Ok(EXIT_OK)
+}
+
+/// Colour only on a terminal, and only when `NO_COLOR` is unset or empty (no-color.org).
+fn use_color(stdout_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stdout_is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// The known issues of the config file, then those of each `--known-issues FILE`.
+fn known_issues(
+    mut from_config: Vec<postmortem::known::KnownIssue>,
+    files: &[PathBuf],
+) -> Result<Vec<postmortem::known::KnownIssue>, String> {
+    for f in files {
+        from_config.extend(postmortem::known::load(f)?);
+    }
+    Ok(from_config)
+}
+
+/// Each `-o FILE` with its format: `--format` when there is one output, else (and when `--format` is not
+/// given) the file's extension. Several outputs with `--format`, an extension that names no format, or the
+/// same file twice are usage errors.
+fn plan_outputs(format: Option<OutputFormat>, outputs: &[PathBuf]) -> Result<Vec<(PathBuf, OutputFormat)>, String> {
+    const KNOWN: &str = ".md, .html or .htm, .json, .txt, .xml (junit)";
+    if outputs.len() > 1 && format.is_some() {
+        return Err(format!(
+            "--format applies to a single output; with several -o, each file's extension gives its format ({KNOWN})"
+        ));
+    }
+    let mut planned: Vec<(PathBuf, OutputFormat)> = Vec::new();
+    for o in outputs {
+        let f = match format.or_else(|| OutputFormat::from_extension(o)) {
+            Some(f) => f,
+            None => {
+                return Err(format!(
+                    "-o {}: cannot tell the report format from the file name; use one of {KNOWN}{}",
+                    o.display(),
+                    if outputs.len() == 1 { ", or give --format" } else { "" }
+                ))
+            }
+        };
+        let same = |p: &PathBuf| p == o || (absolute_parent(p).is_some() && absolute_parent(p) == absolute_parent(o));
+        if planned.iter().any(|(p, _)| same(p)) {
+            return Err(format!("-o {} is given twice", o.display()));
+        }
+        planned.push((o.clone(), f));
+    }
+    Ok(planned)
 }
 
 /// Nothing is ever written inside the input.
@@ -336,4 +411,39 @@ fn parse_time(s: &str) -> Result<i64, String> {
     Err(format!(
         "`{s}` is not a time (use RFC 3339 such as 2023-03-13T16:00:00Z, or 2023-03-13 16:00)"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(use_color(true, None));
+        assert!(use_color(true, Some("".into())));
+        assert!(!use_color(true, Some("1".into())));
+        assert!(!use_color(false, None));
+    }
+
+    #[test]
+    fn outputs_take_their_format_from_the_flag_or_the_extension() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            plan_outputs(Some(OutputFormat::Json), &[p("out")]).unwrap(),
+            vec![(p("out"), OutputFormat::Json)]
+        );
+        assert_eq!(
+            plan_outputs(None, &[p("a.md"), p("b.xml")]).unwrap(),
+            vec![(p("a.md"), OutputFormat::Md), (p("b.xml"), OutputFormat::Junit)]
+        );
+        assert!(plan_outputs(None, &[p("report")]).unwrap_err().contains("--format"));
+        assert!(plan_outputs(None, &[p("a.md"), p("b.pdf")])
+            .unwrap_err()
+            .contains("b.pdf"));
+        assert!(plan_outputs(Some(OutputFormat::Md), &[p("a.md"), p("b.md")]).is_err());
+        assert!(plan_outputs(None, &[p("a.md"), p("./a.md")])
+            .unwrap_err()
+            .contains("twice"));
+        assert!(plan_outputs(None, &[]).unwrap().is_empty());
+    }
 }

@@ -221,6 +221,19 @@ pub struct Finding {
     pub remediation: String,
     /// Ids of findings that cause this one.
     pub caused_by: Vec<String>,
+    /// Set when a known-issues entry matches the finding: it is still reported, but fails neither
+    /// `--fail-on` nor `postmortem check` (see [`crate::known`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known: Option<KnownMark>,
+}
+
+/// Why a finding is known: the reason and link of the known-issues entry that matched it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KnownMark {
+    /// Why the finding is accepted (a ticket summary, "fixed in 1.29").
+    pub reason: String,
+    /// Where to read more (ticket, runbook); null when the entry has none.
+    pub link: Option<String>,
 }
 
 /// Totals over all inputs.

@@ -8,6 +8,8 @@
 use crate::analysis::{self, Options};
 use crate::check::{self, Expected, ExpectedFinding};
 use crate::ingest::EXPECTED_FILE;
+use crate::known::KnownIssue;
+use crate::report::junit::xml_escape;
 use std::path::{Path, PathBuf};
 
 /// The verdict on one bundle.
@@ -21,6 +23,9 @@ pub struct Verdict {
     pub diffs: Vec<String>,
     /// Findings found.
     pub found: usize,
+    /// Findings marked known (counted in `found`); a known finding `expected.json` does not list is not a
+    /// difference.
+    pub known: usize,
     /// Seconds the analysis took.
     pub seconds: f64,
     /// The expected file was rewritten (`--bless`).
@@ -52,9 +57,13 @@ pub fn bundles(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-/// Analyzes one bundle with `base` options (inputs replaced by the bundle) and compares; with `bless`, the
-/// expected file is rewritten from the findings when they differ.
-pub fn replay(bundle: &Path, base: &Options, bless: bool) -> Verdict {
+/// Analyzes one bundle with `base` options (inputs replaced by the bundle), marks the findings `known` covers,
+/// and compares; with `bless`, the expected file is rewritten from the findings when they differ.
+///
+/// A known finding that no expected entry could be (same id, expected subjects included) is left out of the
+/// comparison — it neither fails the bundle nor is blessed into its file; one that `expected.json` lists is
+/// compared as any other.
+pub fn replay(bundle: &Path, base: &Options, known: &[KnownIssue], bless: bool) -> Verdict {
     let name = bundle
         .file_name()
         .map_or_else(|| bundle.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -63,6 +72,7 @@ pub fn replay(bundle: &Path, base: &Options, bless: bool) -> Verdict {
         path: bundle.to_path_buf(),
         diffs: Vec::new(),
         found: 0,
+        known: 0,
         seconds: 0.0,
         blessed: false,
     };
@@ -82,7 +92,7 @@ pub fn replay(bundle: &Path, base: &Options, bless: bool) -> Verdict {
         ..base.clone()
     };
     let started = std::time::Instant::now();
-    let analysis = match analysis::analyze(&opts) {
+    let mut analysis = match analysis::analyze(&opts) {
         Ok(a) => a,
         Err(e) => {
             v.diffs.push(e.to_string());
@@ -91,8 +101,19 @@ pub fn replay(bundle: &Path, base: &Options, bless: bool) -> Verdict {
     };
     v.seconds = started.elapsed().as_secs_f64();
     v.found = analysis.findings.len();
-    let observed: Vec<check::Observed> = match serde_json::to_value(&analysis.findings).and_then(serde_json::from_value)
-    {
+    v.known = crate::known::mark(&mut analysis.findings, known);
+    let compared: Vec<&crate::model::Finding> = analysis
+        .findings
+        .iter()
+        .filter(|f| {
+            f.known.is_none()
+                || expected
+                    .findings
+                    .iter()
+                    .any(|e| e.id == f.id && e.subjects.iter().all(|s| f.subjects.contains(s)))
+        })
+        .collect();
+    let observed: Vec<check::Observed> = match serde_json::to_value(&compared).and_then(serde_json::from_value) {
         Ok(o) => o,
         Err(e) => {
             v.diffs.push(format!("findings do not serialize: {e}"));
@@ -173,24 +194,6 @@ pub fn junit(verdicts: &[Verdict]) -> String {
     x
 }
 
-/// Escapes text for XML content and attributes; control characters XML 1.0 cannot hold become U+FFFD.
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +206,7 @@ mod tests {
                 path: PathBuf::from("corpus/etcd-probe-loop"),
                 diffs: vec![],
                 found: 2,
+                known: 0,
                 seconds: 0.25,
                 blessed: false,
             },
@@ -211,6 +215,7 @@ mod tests {
                 path: PathBuf::from("corpus/a<b"),
                 diffs: vec!["measured lag_s: expected 300, found 240 & \"more\"\u{1b}".into()],
                 found: 1,
+                known: 0,
                 seconds: 0.5,
                 blessed: false,
             },

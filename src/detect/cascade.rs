@@ -398,6 +398,7 @@ fn finding(ctx: &Context, chain: &[Failure], placements: &[Placement]) -> Findin
                       system (`--system-reserved`, `--kube-reserved`, a memory.available eviction threshold)."
             .into(),
         caused_by: Vec::new(),
+        known: None,
     }
 }
 

@@ -250,6 +250,7 @@ fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
                 .into()
         },
         caused_by: Vec::new(),
+        known: None,
     })
 }
 

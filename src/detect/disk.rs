@@ -150,6 +150,7 @@ fn image_gc(ctx: &Context, node: &str, rows: &[&TimelineRow]) -> Option<Finding>
                 .into()
         },
         caused_by: Vec::new(),
+        known: None,
     })
 }
 
@@ -283,6 +284,7 @@ fn eviction(timeline: &[TimelineRow], node: &str, rows: &[&TimelineRow]) -> Opti
                       pods ephemeral-storage requests and limits so the kubelet evicts the right ones."
             .into(),
         caused_by: Vec::new(),
+        known: None,
     })
 }
 

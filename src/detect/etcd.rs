@@ -287,6 +287,7 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
                 .into()
         },
         caused_by: Vec::new(),
+        known: None,
     }
 }
 
@@ -316,6 +317,7 @@ fn apiserver_finding(apiserver: &[&TimelineRow], count: u64) -> Finding {
         ),
         remediation: "Collect the etcd members' logs; check their disk latency and leader elections.".into(),
         caused_by: Vec::new(),
+        known: None,
     }
 }
 

@@ -137,6 +137,7 @@ fn lag_findings(ctx: &Context, jobs: &BTreeMap<JobKey, JobTimes>) -> Vec<Finding
                       events, webhook failures in the API server log) and fix that; the lag goes away with it."
             .into(),
         caused_by: Vec::new(),
+        known: None,
     }]
 }
 
@@ -220,6 +221,7 @@ fn backlog_findings(ctx: &Context, jobs: &BTreeMap<JobKey, JobTimes>) -> Vec<Fin
                           startingDeadlineSeconds so late runs are skipped instead of piling up."
                 .into(),
             caused_by: Vec::new(),
+            known: None,
         });
     }
     out

@@ -133,6 +133,27 @@ pub struct Outcome {
 /// What one detector returns: per pattern id, its findings or what the bundle lacks to look for it.
 pub type Verdicts = Vec<(&'static str, Result<Vec<Finding>, String>)>;
 
+/// Every pattern id the detectors own, in the order they run (each is a finding, not evaluated, or clean in
+/// every analysis; the JUnit report has one test case per id, known issues name them).
+pub const PATTERNS: &[&str] = &[
+    "webhook-timeout",
+    "image-gc-failed",
+    "disk-pressure-eviction",
+    "job-pod-lag",
+    "cronjob-backlog",
+    "probe-restart-loop",
+    "etcd-slow",
+    "pid-exhaustion",
+    "image-pull-slow",
+    "container-runtime-hang",
+    "node-not-ready",
+    "version-skew",
+    "oom-kill",
+    "node-cascade",
+    "crash-loop",
+    "api-throttling",
+];
+
 /// Every detector. Each reads the same context and returns the verdicts of the pattern ids it owns; adding a
 /// detector is one line here.
 const DETECTORS: &[fn(&Context) -> Verdicts] = &[
@@ -333,6 +354,21 @@ pub fn num(x: f64) -> serde_json::Value {
 mod tests {
     use super::*;
 
+    #[test]
+    fn patterns_lists_every_detector_id_in_order() {
+        let state = State::default();
+        let thresholds = Thresholds::default();
+        let ctx = Context {
+            timeline: &[],
+            events: &[],
+            state: &state,
+            inputs: &[],
+            thresholds: &thresholds,
+        };
+        let ids: Vec<&str> = DETECTORS.iter().flat_map(|d| d(&ctx)).map(|(id, _)| id).collect();
+        assert_eq!(ids, PATTERNS);
+    }
+
     fn finding(id: &str, severity: &str, start: i64, end: i64) -> Finding {
         Finding {
             id: id.into(),
@@ -346,6 +382,7 @@ mod tests {
             explanation: String::new(),
             remediation: String::new(),
             caused_by: Vec::new(),
+            known: None,
         }
     }
 

@@ -458,6 +458,7 @@ fn node_finding(
                 .into()
         },
         caused_by: Vec::new(),
+        known: None,
     })
 }
 

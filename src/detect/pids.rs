@@ -173,6 +173,7 @@ fn finding(node: &str, n: &Node) -> Finding {
                 .into()
         },
         caused_by: Vec::new(),
+        known: None,
     }
 }
 

@@ -273,6 +273,7 @@ fn finding<'a>(
             "Fix what makes the probed endpoint fail; check that the probe targets the right port and path.".into()
         },
         caused_by: Vec::new(),
+        known: None,
     }
 }
 

@@ -216,6 +216,7 @@ fn finding(node: &str, slow: &[&Pull], queued: &[(&Pull, &Pull, f64)]) -> Findin
                       one slow pull does not hold every other pod."
             .into(),
         caused_by: Vec::new(),
+        known: None,
     }
 }
 

@@ -232,6 +232,7 @@ fn hang_finding(ctx: &Context, node: &str, rows: &[&TimelineRow]) -> Option<Find
              `--runtime-request-timeout` only bounds each call."
         ),
         caused_by: Vec::new(),
+        known: None,
     })
 }
 
@@ -514,6 +515,7 @@ fn not_ready_findings(
             explanation,
             remediation: remediation.into(),
             caused_by: Vec::new(),
+            known: None,
         });
     }
     out

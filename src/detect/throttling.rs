@@ -373,6 +373,7 @@ fn finding(
         explanation,
         remediation: remediation.into(),
         caused_by: Vec::new(),
+        known: None,
     }
 }
 

@@ -152,6 +152,7 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
                 explanation,
                 remediation: remediation.into(),
                 caused_by: Vec::new(),
+                known: None,
             }
         };
         match skew(*v, reference) {
@@ -224,6 +225,7 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
             ),
             remediation: "Finish the upgrade so every kubelet runs the API server's minor version.".into(),
             caused_by: Vec::new(),
+            known: None,
         });
     }
     Ok(out)

@@ -196,6 +196,7 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
                 timeout_s.map_or("the full timeout".into(), |t| format!("{t} s per request"))
             ),
             caused_by: Vec::new(),
+            known: None,
         });
     }
     Ok(out)

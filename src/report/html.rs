@@ -66,6 +66,8 @@ struct FindingView<'a> {
     explanation: &'a str,
     remediation: &'a str,
     evidence: Vec<(&'a str, u64)>,
+    /// Known-issue mark: `[reason, link]`.
+    known: Option<(&'a str, Option<&'a str>)>,
 }
 
 #[derive(Serialize)]
@@ -152,6 +154,7 @@ fn data(a: &Analysis) -> Data<'_> {
             explanation: &f.explanation,
             remediation: &f.remediation,
             evidence: f.evidence.iter().map(|e| (e.path.as_str(), e.line)).collect(),
+            known: f.known.as_ref().map(|k| (k.reason.as_str(), k.link.as_deref())),
         })
         .collect();
     let periods = a

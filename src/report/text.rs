@@ -18,18 +18,29 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         a.timeline.len()
     )?;
     for f in &a.findings {
-        let (on, off) = match (color, f.severity.as_str()) {
-            (true, "critical") => ("\x1b[1;31m", "\x1b[0m"),
-            (true, "warning") => ("\x1b[33m", "\x1b[0m"),
+        // A known issue is not an alarm: dimmed, not red.
+        let (on, off) = match (color, f.severity.as_str(), f.known.is_some()) {
+            (true, _, true) => ("\x1b[2m", "\x1b[0m"),
+            (true, "critical", _) => ("\x1b[1;31m", "\x1b[0m"),
+            (true, "warning", _) => ("\x1b[33m", "\x1b[0m"),
             _ => ("", ""),
         };
         writeln!(
             out,
-            "{on}{}{off} {}: {}",
+            "{on}{}{off}{} {}: {}",
             f.severity.to_uppercase(),
+            if f.known.is_some() { " (known)" } else { "" },
             f.id,
             for_terminal(&f.title)
         )?;
+        if let Some(k) = &f.known {
+            let link = k
+                .link
+                .as_deref()
+                .map(|l| format!(" ({})", for_terminal(l)))
+                .unwrap_or_default();
+            writeln!(out, "    known issue: {}{link}", for_terminal(&k.reason))?;
+        }
         if !f.caused_by.is_empty() {
             writeln!(out, "    caused by {}", f.caused_by.join(", "))?;
         }

@@ -335,6 +335,7 @@
       var sum = el('summary');
       sum.appendChild(el('span', 'pm-badge pm-sev-' + f.severity, f.severity));
       sum.appendChild(el('span', 'pm-ftitle', f.title + ' '));
+      if (f.known) sum.appendChild(el('span', 'pm-known', 'known '));
       sum.appendChild(el('code', null, f.id));
       if (f.caused_by.length) sum.appendChild(el('span', 'pm-chain', ' ← caused by ' + f.caused_by.join(', ')));
       var show = el('button', 'pm-show', 'show');
@@ -349,6 +350,7 @@
       if (f.measured.length) {
         body.appendChild(el('div', 'pm-fmeta', f.measured.map(function (m) { return m[0] + ' ' + m[1]; }).join(' · ')));
       }
+      if (f.known) body.appendChild(el('div', 'pm-fmeta', 'Known issue: ' + f.known[0] + (f.known[1] ? ' (' + f.known[1] + ')' : '')));
       body.appendChild(el('p', null, f.explanation));
       body.appendChild(el('p', null, 'Remediation: ' + f.remediation));
       body.appendChild(el('div', 'pm-fmeta', 'Evidence: ' + f.evidence.map(function (e) { return e[0] + ':' + e[1]; }).join(', ')));

@@ -256,6 +256,7 @@ mod tests {
             explanation: String::new(),
             remediation: String::new(),
             caused_by: Vec::new(),
+            known: None,
         }
     }
 

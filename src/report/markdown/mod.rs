@@ -144,10 +144,13 @@ fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "| # | Severity | Finding | What | Window (UTC) | Caused by |")?;
         writeln!(out, "|---:|---|---|---|---|---|")?;
         for (i, f) in a.findings.iter().enumerate() {
-            let severity = match f.severity.as_str() {
+            let mut severity = match f.severity.as_str() {
                 "critical" => "**critical**".to_string(),
                 s => cell(s),
             };
+            if f.known.is_some() {
+                severity.push_str(" (known)");
+            }
             writeln!(
                 out,
                 "| {} | {severity} | {} | {} | {} | {} |",
@@ -231,6 +234,10 @@ fn details(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     for (i, f) in a.findings.iter().enumerate() {
         writeln!(out, "### {}. {}: {}\n", i + 1, code(&f.id), text(&f.title))?;
         writeln!(out, "- Severity: {}", cell(&f.severity))?;
+        if let Some(k) = &f.known {
+            let link = k.link.as_deref().map_or(String::new(), |l| format!(" ({})", code(l)));
+            writeln!(out, "- Known issue: {}{link}", cell(&k.reason))?;
+        }
         writeln!(out, "- Window (UTC): {}", window(f))?;
         if !f.subjects.is_empty() {
             let s: Vec<String> = f.subjects.iter().map(|s| code(s)).collect();
