@@ -82,7 +82,9 @@ pub fn analyze(opts: &Options) -> Result<Analysis, AnalyzeError> {
         problems: Mutex::new(Vec::new()),
         progress: &progress,
     };
+    let phases = Phases::start();
     ingest::ingest(&opts.inputs, &collector, &progress);
+    phases.mark("scan");
     progress.finish();
     let mut scans = collector.scans.into_inner().expect("not poisoned");
     let problems = collector.problems.into_inner().expect("not poisoned");
@@ -103,7 +105,30 @@ pub fn analyze(opts: &Options) -> Result<Analysis, AnalyzeError> {
         }
         return Err(AnalyzeError::NothingReadable(all));
     }
-    Ok(assemble(scans, problems, opts))
+    let a = assemble(scans, problems, opts, &phases);
+    phases.mark("total");
+    Ok(a)
+}
+
+/// Phase durations on standard error when `POSTMORTEM_TIMINGS` is set (for profiling; the report is
+/// unchanged).
+struct Phases {
+    start: Option<std::time::Instant>,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases {
+            start: std::env::var_os("POSTMORTEM_TIMINGS").map(|_| std::time::Instant::now()),
+        }
+    }
+
+    /// Prints the time since the start, labelled.
+    fn mark(&self, phase: &str) {
+        if let Some(t) = self.start {
+            eprintln!("postmortem: timing {phase} done at {:.3} s", t.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// What is decided for a source as a whole.
@@ -117,7 +142,7 @@ struct Facts {
     time_basis: String,
 }
 
-fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> Analysis {
+fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options, phases: &Phases) -> Analysis {
     let known_hosts: Vec<String> = {
         let mut h: Vec<String> = scans
             .iter()
@@ -144,6 +169,7 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         .flat_map_iter(|(i, (rows, (s, f)))| rows.into_iter().map(move |r| place(i, s, f, r)))
         .collect();
     let mut timeline = timeline::build(placed, opts.since, opts.until);
+    phases.mark("timeline");
     let dump_inputs: Vec<dumps::DumpInput> = scans
         .iter_mut()
         .enumerate()
@@ -160,6 +186,7 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         })
         .collect();
     let mut joined = dumps::join(dump_inputs, &mut timeline, opts.taken_at, opts.since, opts.until);
+    phases.mark("dumps");
     let mut reports: Vec<Option<dumps::DumpReport>> = (0..scans.len()).map(|_| None).collect();
     for (i, r) in std::mem::take(&mut joined.reports) {
         reports[i] = Some(r);
@@ -226,6 +253,7 @@ fn assemble(scans: Vec<SourceScan>, problems: Vec<Problem>, opts: &Options) -> A
         inputs: &inputs,
         thresholds: &opts.thresholds,
     });
+    phases.mark("detect");
     let node_periods = crate::periods::node_periods(&timeline);
     Analysis {
         version: VERSION,

@@ -184,10 +184,13 @@ const DETECTORS: &[fn(&Context) -> Verdicts] = &[
 /// Runs every detector, links causes and ranks the findings root cause first.
 pub fn run(ctx: &Context) -> Outcome {
     use rayon::prelude::*;
-    // Detectors are independent readers of the same context: they run side by side.
-    let verdicts: Vec<Verdicts> = DETECTORS.par_iter().map(|d| d(ctx)).collect();
+    // Detectors are independent readers of the same context: they run side by side. The list is walked from its
+    // end, where the heavier ones sit, so a long detector never starts last; results keep the list's order.
+    let order: Vec<usize> = (0..DETECTORS.len()).rev().collect();
+    let mut verdicts: Vec<(usize, Verdicts)> = order.into_par_iter().map(|i| (i, DETECTORS[i](ctx))).collect();
+    verdicts.sort_by_key(|(i, _)| *i);
     let mut out = Outcome::default();
-    for (id, r) in verdicts.into_iter().flatten() {
+    for (id, r) in verdicts.into_iter().flat_map(|(_, v)| v) {
         match r {
             Ok(f) => out.findings.extend(f),
             Err(missing) => out.not_evaluated.push(NotEvaluated { id, missing }),

@@ -67,10 +67,8 @@ fn is_runtime_trouble(r: &TimelineRow) -> bool {
         return false;
     }
     let m = r.message.as_str();
-    if m.contains("ExecSync") || m.contains("robe") || m.contains("PullImage") || m.contains("ulling image") {
-        return false;
-    }
-    match r.signal {
+    // The cheap tests first: most node-side rows carry none of these signals and are not a runtime's warnings.
+    let candidate = match r.signal {
         Some(SignalKind::DeadlineExceeded) => true,
         // "container runtime status check may not have completed yet" is the kubelet starting.
         Some(SignalKind::RuntimeUnavailable) => !m.contains("may not have completed"),
@@ -79,7 +77,9 @@ fn is_runtime_trouble(r: &TimelineRow) -> bool {
                 && matches!(r.severity, "error" | "critical" | "warning")
                 && (m.contains("deadline exceeded") || m.contains("timed out") || m.contains("imeout"))
         }
-    }
+    };
+    candidate
+        && !(m.contains("ExecSync") || m.contains("robe") || m.contains("PullImage") || m.contains("ulling image"))
 }
 
 /// A failed CRI call as the kubelet's runtime client logs it: one line per call.

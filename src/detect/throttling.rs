@@ -50,24 +50,33 @@ fn request_of(m: &str) -> Option<String> {
 /// `/api/v1/namespaces/shop/pods/cart-1/status` -> `/api/v1/namespaces/shop/pods/*/status`;
 /// `/apis/apps/v1/namespaces/shop/replicasets/web-5d4f` -> `/apis/apps/v1/namespaces/shop/replicasets/*`.
 fn path_template(path: &str) -> String {
-    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut segs = path.trim_matches('/').split('/');
     // The segments before the resource: `api/v1` or `apis/<group>/<version>`.
-    let base = match segs.first() {
-        Some(&"api") => 2,
-        Some(&"apis") => 3,
+    let base = match path.trim_start_matches('/').split('/').next() {
+        Some("api") => 2,
+        Some("apis") => 3,
         _ => return path.to_string(),
     };
-    let mut out: Vec<&str> = segs.iter().take(base).copied().collect();
-    let mut rest = &segs[base.min(segs.len())..];
+    let mut out = String::with_capacity(path.len());
+    for s in segs.by_ref().take(base) {
+        out.push('/');
+        out.push_str(s);
+    }
+    let rest: Vec<&str> = segs.collect();
+    let mut rest = rest.as_slice();
     if rest.first() == Some(&"namespaces") && rest.len() > 2 {
-        out.extend_from_slice(&rest[..2]);
+        out.push('/');
+        out.push_str(rest[0]);
+        out.push('/');
+        out.push_str(rest[1]);
         rest = &rest[2..];
     }
     for (i, s) in rest.iter().enumerate() {
         // resource, name, subresource: the name is the second.
-        out.push(if i == 1 { "*" } else { s });
+        out.push('/');
+        out.push_str(if i == 1 { "*" } else { s });
     }
-    format!("/{}", out.join("/"))
+    out
 }
 
 /// Whether a kubelet status report says the pod is Running or Ready: the structured patch
@@ -166,18 +175,19 @@ fn late_pods<'a>(ctx: &Context<'a>) -> BTreeMap<&'a str, (Vec<LatePod<'a>>, usiz
     let starts = container_starts(ctx);
     let mut first_report: BTreeMap<&str, (&'a TimelineRow, i64)> = BTreeMap::new();
     for r in ctx.timeline {
-        if r.signal != Some(SignalKind::PodStatusReported) || !reports_running(&r.message) {
+        if r.signal != Some(SignalKind::PodStatusReported) {
             continue;
         }
         let (Some(pod), Some(at)) = (pod_of(r), r.at) else {
             continue;
         };
         let Some(&started) = starts.get(pod) else { continue };
-        // The first report at or after the start (a second's slack: events are written in whole seconds).
-        if at + 1_000_000_000 < started {
+        // The first report at or after the start (a second's slack: events are written in whole seconds); the
+        // status text (kilobytes) is read only for those.
+        if at + 1_000_000_000 < started || first_report.contains_key(pod) || !reports_running(&r.message) {
             continue;
         }
-        first_report.entry(pod).or_insert((r, started));
+        first_report.insert(pod, (r, started));
     }
     let mut out: BTreeMap<&str, (Vec<LatePod>, usize)> = BTreeMap::new();
     for (pod, (r, started)) in first_report {
