@@ -88,7 +88,7 @@ fn data(a: &Analysis) -> Data<'_> {
         lane_index.insert(
             (
                 r.node.as_deref().unwrap_or("cluster"),
-                r.component.as_deref().unwrap_or("?"),
+                r.component.as_deref().unwrap_or("—"),
             ),
             0,
         );
@@ -105,7 +105,7 @@ fn data(a: &Analysis) -> Data<'_> {
         .map(|r| {
             let lane = lane_index[&(
                 r.node.as_deref().unwrap_or("cluster"),
-                r.component.as_deref().unwrap_or("?"),
+                r.component.as_deref().unwrap_or("—"),
             )];
             let path = *path_index.entry(r.source.path.as_str()).or_insert_with(|| {
                 paths.push(r.source.path.as_str());
