@@ -3,6 +3,9 @@
 //! its verdict on `<body data-selftest>`; script errors land on `<body data-errors>`. A log line holding
 //! `<script>` must show as text, and the page must stay usable with 100,000 timeline rows.
 
+mod common;
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -52,18 +55,6 @@ fn report(bundle: &Path, out: &Path) {
         .status()
         .expect("binary runs");
     assert!(status.success());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //!
 //! The `version-skew` bundle has three findings: worker-a (critical), worker-b (warning), worker-c (info).
 
+mod common;
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -190,19 +193,6 @@ fn mistaken_entries_are_usage_errors() {
     let missing = dir.path().join("missing.toml");
     let o = run(&["analyze", "-q", &skew(), "--known-issues", missing.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]
