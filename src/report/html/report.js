@@ -416,6 +416,12 @@
       var sb = svg.getBoundingClientRect();
       svg.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, clientX: sb.left + LABEL_W + 50, clientY: sb.top + geo.top + 2, bubbles: true, cancelable: true }));
       if (!(view.t1 - view.t0 < before)) fail.push('zoom');
+      // Pan: drag the chart 100 px to the left; the window moves later in time by as much.
+      var t0 = view.t0, chart = $('pm-chart');
+      chart.dispatchEvent(new MouseEvent('mousedown', { clientX: sb.left + 400, clientY: sb.top + 30, bubbles: true }));
+      window.dispatchEvent(new MouseEvent('mousemove', { clientX: sb.left + 300, clientY: sb.top + 30, bubbles: true }));
+      window.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+      if (!(view.t0 > t0)) fail.push('pan');
       if (D.findings.length) {
         findSelect.value = '0';
         findSelect.dispatchEvent(new Event('change'));
