@@ -282,10 +282,10 @@ fn find_fact(facts: &[EventFact], index: &FxHashMap<u64, Vec<usize>>, key: &Even
     candidates.iter().copied().find(|&i| facts[i].key.matches(key))
 }
 
-/// `pod/<ns>/<name>[:<container>]`, `node/<name>`, like the objects read from log lines.
 /// Kinds that live outside namespaces (their events still carry one).
 const CLUSTER_SCOPED: &[&str] = &["node", "namespace", "persistentvolume", "clusterrole", "storageclass"];
 
+/// `pod/<ns>/<name>[:<container>]`, `node/<name>`, like the objects read from log lines.
 fn object_string(kind: &str, ns: &str, name: &str, field_path: Option<&str>) -> String {
     let kind = kind.to_ascii_lowercase();
     let kind = if kind.is_empty() { "object" } else { kind.as_str() };
