@@ -22,16 +22,26 @@ pub struct NodePeriod {
     pub source: SourceRef,
 }
 
-/// The state a signal opens or closes.
-fn transition(s: SignalKind) -> Option<(&'static str, bool)> {
-    match s {
+/// The state a row opens or closes. Disk pressure opens with the node condition (`NodeHasDiskPressure`,
+/// `conditions: [DiskPressure]`) or an eviction round for a disk resource (nodefs, imagefs,
+/// ephemeral-storage); a round for memory or pids is another pressure, and image GC over its high threshold
+/// is not pressure yet.
+fn transition(r: &TimelineRow) -> Option<(&'static str, bool)> {
+    let m = r.message.as_str();
+    match r.signal? {
         SignalKind::NodeNotReady => Some(("NotReady", true)),
         SignalKind::NodeReady => Some(("NotReady", false)),
-        SignalKind::DiskPressure | SignalKind::EvictionThresholdMet => Some(("DiskPressure", true)),
+        SignalKind::DiskPressure if m.contains("DiskPressure") => Some(("DiskPressure", true)),
+        SignalKind::EvictionThresholdMet if DISK_RESOURCES.iter().any(|d| m.contains(d)) => {
+            Some(("DiskPressure", true))
+        }
         SignalKind::PressureCleared => Some(("DiskPressure", false)),
         _ => None,
     }
 }
+
+/// Eviction signals (resource names) that mean the disk.
+const DISK_RESOURCES: &[&str] = &["nodefs", "imagefs", "ephemeral-storage"];
 
 /// The node a row speaks of: the node it names (`node/x`, a controller's line about a node), else the node
 /// whose log it is.
@@ -48,12 +58,8 @@ pub fn node_periods(timeline: &[TimelineRow]) -> Vec<NodePeriod> {
     let mut open: BTreeMap<(String, &'static str), NodePeriod> = BTreeMap::new();
     let mut out = Vec::new();
     for r in timeline {
-        let (Some(signal), Some(at)) = (r.signal, r.at) else {
-            continue;
-        };
-        let Some((state, opens)) = transition(signal) else {
-            continue;
-        };
+        let Some(at) = r.at else { continue };
+        let Some((state, opens)) = transition(r) else { continue };
         let Some(node) = node_of(r) else { continue };
         let key = (node.to_string(), state);
         if opens {
@@ -102,12 +108,28 @@ mod tests {
     }
 
     #[test]
+    fn only_disk_resources_open_disk_pressure() {
+        let mut pids = row(10, "worker-3", None, SignalKind::EvictionThresholdMet);
+        pids.message = r#"Eviction manager: attempting to reclaim resourceName="pids""#.into();
+        let mut gc = row(20, "worker-3", None, SignalKind::DiskPressure);
+        gc.message = "disk usage on image filesystem is at 91% which is over the high threshold (85%)".into();
+        assert!(node_periods(&[pids, gc]).is_empty());
+        let mut eph = row(30, "worker-3", None, SignalKind::EvictionThresholdMet);
+        eph.message = r#"Eviction manager: attempting to reclaim resourceName="ephemeral-storage""#.into();
+        let p = node_periods(&[eph]);
+        assert_eq!((p[0].state, p[0].start), ("DiskPressure", 30));
+    }
+
+    #[test]
     fn periods_open_at_the_first_report_and_close_at_recovery() {
         let t = [
             // The controller-manager (on cp-1) reports worker-2 NotReady; the kubelet repeats it.
             row(10, "cp-1", Some("node/worker-2"), SignalKind::NodeNotReady),
             row(20, "worker-2", None, SignalKind::NodeNotReady),
-            row(30, "worker-1", None, SignalKind::DiskPressure),
+            TimelineRow {
+                message: "Node worker-1 status is now: NodeHasDiskPressure".into(),
+                ..row(30, "worker-1", None, SignalKind::DiskPressure)
+            },
             row(50, "cp-1", Some("node/worker-2"), SignalKind::NodeReady),
             // Ready without NotReady before: nothing to close.
             row(60, "worker-3", None, SignalKind::NodeReady),

@@ -239,7 +239,7 @@ fn link_causes(findings: &mut [Finding]) {
             let linked = before.iter().any(|c| {
                 c.id == *cause
                     && cause_is(c)
-                    && overlaps((c.start, c.end), (f.start, f.end))
+                    && may_cause((c.start, c.end), (f.start, f.end))
                     && (!same_node
                         || c.subjects
                             .iter()
@@ -268,13 +268,19 @@ fn probes_etcd_or_apiserver(f: &Finding) -> bool {
     })
 }
 
-/// How far apart a cause's and an effect's windows may be and still be linked (the disk fills between the
-/// last GC failure and the first eviction).
+/// How long after a cause's last sign its effect may still begin (the disk fills between the last GC failure and
+/// the first eviction).
 const CHAIN_SLACK_NS: i64 = 10 * 60 * 1_000_000_000;
 
-fn overlaps(a: (Option<i64>, Option<i64>), b: (Option<i64>, Option<i64>)) -> bool {
-    match (a, b) {
-        ((Some(s1), Some(e1)), (Some(s2), Some(e2))) => s1 <= e2 + CHAIN_SLACK_NS && s2 <= e1 + CHAIN_SLACK_NS,
+/// How long before its cause's first line an effect may begin: a cause is often logged late (a call that timed
+/// out is written when its timeout ends, 2 minutes for CRI calls), never much later.
+const CAUSE_LOGGED_LATE_NS: i64 = 2 * 60 * 1_000_000_000;
+
+/// Whether a cause's window can explain an effect's: the effect begins after the cause began (give or take
+/// [`CAUSE_LOGGED_LATE_NS`]) and no later than [`CHAIN_SLACK_NS`] after the cause's end.
+fn may_cause(cause: (Option<i64>, Option<i64>), effect: (Option<i64>, Option<i64>)) -> bool {
+    match (cause, effect) {
+        ((Some(cs), Some(ce)), (Some(es), Some(_))) => cs <= es + CAUSE_LOGGED_LATE_NS && es <= ce + CHAIN_SLACK_NS,
         _ => false,
     }
 }
@@ -467,6 +473,25 @@ mod tests {
         );
         cgroup.measured.insert("system_ooms".into(), 2.into());
         let mut f = vec![cgroup, down];
+        link_causes(&mut f);
+        assert_eq!(f[1].caused_by, ["oom-kill"]);
+    }
+
+    #[test]
+    fn an_effect_never_begins_well_before_its_cause() {
+        let min = 60 * 1_000_000_000;
+        // A system OOM at 10:09 does not explain a NotReady that began at 10:00.
+        let mut oom = finding("oom-kill", "critical", 9 * min, 10 * min);
+        oom.subjects = vec!["node/n".into()];
+        oom.measured.insert("system_ooms".into(), 1.into());
+        let mut down = finding("node-not-ready", "critical", 0, 30 * min);
+        down.subjects = vec!["node/n".into()];
+        let mut f = vec![oom.clone(), down.clone()];
+        link_causes(&mut f);
+        assert!(f[1].caused_by.is_empty());
+        // Logged a minute late (a timed-out call), it still does.
+        oom.start = Some(min);
+        let mut f = vec![oom, down];
         link_causes(&mut f);
         assert_eq!(f[1].caused_by, ["oom-kill"]);
     }

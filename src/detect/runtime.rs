@@ -385,7 +385,8 @@ fn not_ready_findings(
         };
         let oom: Vec<&TimelineRow> = on_node(SignalKind::OomKill)
             .into_iter()
-            .filter(|r| r.message.contains("System OOM") || r.component.as_deref() == Some("kernel"))
+            // The node out of memory (a container over its own limit does not make a node NotReady).
+            .filter(|r| super::oom::parse_line(&r.message).is_some_and(|l| l.system == Some(true)))
             .collect();
         let restart: Vec<&TimelineRow> = on_node(SignalKind::NodeRebooted)
             .into_iter()
