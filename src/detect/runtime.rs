@@ -365,6 +365,8 @@ fn not_ready_findings(
         let open = eps.last().is_some_and(|e| e.1.is_none());
         let end = eps.last().and_then(|e| e.1).or(bundle_end).unwrap_or(start).max(start);
         let duration: f64 = eps.iter().map(|(a, b)| secs(*a, b.unwrap_or(end))).sum();
+        // Tolerations count per episode: two 200 s episodes evict nobody.
+        let longest = eps.iter().map(|(a, b)| secs(*a, b.unwrap_or(end))).fold(0.0, f64::max);
         let in_window = |t: i64| t >= start - CAUSE_LOOKBACK_NS && t <= end;
         let mine: Vec<&&Sighting> = by_node[node].iter().filter(|s| s.at >= start && s.at <= end).collect();
         // Causes: what the NotReady lines say, and what the node logged before.
@@ -462,11 +464,11 @@ fn not_ready_findings(
                 }
             ));
         }
-        if !open && duration < DEFAULT_TOLERATION_S && marked == 0 {
+        if !open && longest < DEFAULT_TOLERATION_S && marked == 0 {
             explanation
-                .push_str(" It came back before the default 300 s not-ready toleration, so no pod was evicted for it.");
+                .push_str(" It came back before the default 300 s not-ready toleration, so pods with the default tolerations were not evicted for it.");
         }
-        let severity = if open || marked > 0 || duration >= DEFAULT_TOLERATION_S {
+        let severity = if open || marked > 0 || longest >= DEFAULT_TOLERATION_S {
             "critical"
         } else {
             "warning"

@@ -309,13 +309,18 @@ fn finding(
     );
     let mut explanation = format!(
         "{who} waited on its client-side rate limiter {} time(s) between {} and {} \
-         ({} of them {:.1} s or more); the {} waits measured reach {wait_max:.2} s and add up to \
+         ({} of them {:.1} s or more{}); the {} waits measured reach {wait_max:.2} s and add up to \
          {wait_total:.1} s. Most throttled: {}.",
         c.waits,
         fmt_time(start),
         fmt_time(end),
         c.long_waits,
         t.throttle_wait_s,
+        if crate::model::Peak::BOUNDS_S.contains(&t.throttle_wait_s) {
+            ""
+        } else {
+            ", at most: counted against the nearest bound below"
+        },
         samples,
         paths
             .iter()

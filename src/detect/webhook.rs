@@ -140,9 +140,15 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
                     String::new()
                 }
             ),
-            Some("Ignore") => {
+            Some("Ignore") if c.timeouts == c.failed => {
                 "failurePolicy Ignore: requests were admitted, each only after waiting for the timeout".to_string()
             }
+            Some("Ignore") => format!(
+                "failurePolicy Ignore: requests were admitted; the {} that timed out waited for the timeout first, the \
+                 other {} failed at once",
+                c.timeouts,
+                c.failed - c.timeouts
+            ),
             _ => "failure policy unknown (no webhook configuration in the bundle)".to_string(),
         };
         let timeout_words = timeout_s.map_or("its timeout".to_string(), |t| format!("its {t} s timeout"));

@@ -21,13 +21,15 @@ const JS: &str = include_str!("html/report.js");
 const MESSAGE_CHARS: usize = 500;
 
 /// Severities in the order the page ranks them (index = rank).
-const SEVERITIES: [&str; 6] = ["unknown", "debug", "info", "warning", "error", "critical"];
+const SEVERITIES: [&str; 8] = [
+    "unknown", "trace", "debug", "info", "notice", "warning", "error", "critical",
+];
 
 /// What the page reads.
 #[derive(Serialize)]
 struct Data<'a> {
     version: u32,
-    severities: [&'static str; 6],
+    severities: [&'static str; 8],
     /// Lanes: `[node, component]`.
     lanes: Vec<(&'a str, &'a str)>,
     /// Source paths (rows refer to them by index).
