@@ -1,6 +1,7 @@
 //! Detectors end to end on the corpus bundles: the finding ids, subjects, windows, key numbers and the causal
 //! chain a user reads at the top of the report.
 
+mod common;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -330,5 +331,34 @@ fn each_oom_kill_names_its_own_pod() {
     assert!(
         subjects.contains("pod/shop/api-1") && subjects.contains("pod/shop/batch-2"),
         "{subjects}"
+    );
+}
+
+#[test]
+fn crash_loops_from_kubelet_lines_alone_count_restarts_by_back_off_delay() {
+    // Without the dumps, restarts come from the back-off delays (10 s, 20 s, 40 s, …), never from the number of
+    // back-off lines, which the kubelet repeats on every sync: notifier (delays 10 s and 20 s, then it ran) is
+    // two restarts, not a loop.
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::corpus("crash-loop-oomkilled"), tmp.path());
+    std::fs::remove_dir_all(tmp.path().join("kubectl")).unwrap();
+    std::fs::remove_file(tmp.path().join("expected.json")).unwrap();
+    let v = analyze_dir(tmp.path());
+    let loops: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "crash-loop")
+        .collect();
+    let subjects = serde_json::to_string(&loops.iter().map(|f| &f["subjects"]).collect::<Vec<_>>()).unwrap();
+    assert_eq!(loops.len(), 2, "{subjects}");
+    assert!(
+        subjects.contains("ledger-api") && subjects.contains("fraud-scorer"),
+        "{subjects}"
+    );
+    // Both reached the 5-minute cap: six restarts at least (the dumps say 7 and 6).
+    assert!(
+        loops.iter().all(|f| f["measured"]["restarts_at_least"] == 6),
+        "{loops:#?}"
     );
 }

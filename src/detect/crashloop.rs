@@ -8,6 +8,7 @@
 //! restarting failed container=…"`) and `BackOff` events (`Back-off restarting failed container`); restarts
 //! and the exit from the state (`kubectl describe pod` Last State, pods JSON `lastState.terminated`).
 
+use super::duration::duration_after;
 use super::{evidence, num, secs, Context};
 use crate::model::{format_time, Finding, TimelineRow};
 use crate::signals::SignalKind;
@@ -25,6 +26,28 @@ struct Loop<'a> {
     rows: Vec<&'a TimelineRow>,
     liveness_kills: u64,
     oom_rows: u64,
+    /// Back-off delays the kubelet lines name (ms): the kubelet writes a line on every sync during a back-off,
+    /// so lines are not restarts, but each new delay is one.
+    steps: std::collections::BTreeSet<u64>,
+}
+
+/// Restarts a back-off delay implies at least: the kubelet waits 10 s before the first restart and doubles
+/// the wait each time up to 5 minutes (10 s: 1, 20 s: 2, 40 s: 3, 80 s: 4, 160 s: 5, 5 min: 6 or more).
+fn restarts_for_step(step_s: f64) -> u64 {
+    if step_s < 10.0 {
+        return 1;
+    }
+    if step_s >= 300.0 {
+        // The cap: 160 s doubled is 320 s, cut to 5 minutes.
+        return 6;
+    }
+    (step_s / 10.0).log2().floor() as u64 + 1
+}
+
+/// The lower bound on restarts from the delays seen: the count of distinct delays, or what the longest implies.
+fn restarts_from_steps(steps: &std::collections::BTreeSet<u64>) -> Option<u64> {
+    let longest = steps.iter().max()?;
+    Some((steps.len() as u64).max(restarts_for_step(*longest as f64 / 1000.0)))
 }
 
 /// Finds crash loops.
@@ -49,6 +72,12 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
                     l.from_events += r.count;
                 } else {
                     l.from_logs += r.count;
+                    let m = r.message.as_str();
+                    // The row's first delay and, over its repeats, its longest.
+                    let first = duration_after(m, "back-off ").or_else(|| duration_after(m, "Back-off "));
+                    for d in first.into_iter().chain(r.peak.as_deref().map(|p| p.max_s)) {
+                        l.steps.insert((d * 1000.0).round() as u64);
+                    }
                 }
                 l.rows.push(r);
             }
@@ -161,15 +190,15 @@ fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
     if backoffs == 0 && !state_backoff {
         return None;
     }
-    // Restarts when the state says them, else the back-offs seen.
-    if restarts.unwrap_or(backoffs) < ctx.thresholds.crash_restarts {
+    // Restarts when the state says them, else the least the back-off delays imply (never the number of lines:
+    // the kubelet repeats its back-off line on every sync).
+    let Some(known_restarts) = restarts.or_else(|| restarts_from_steps(&l.steps)) else {
+        return None;
+    };
+    if known_restarts < ctx.thresholds.crash_restarts {
         return None;
     }
-    if driven_by_probe(
-        l.liveness_kills,
-        restarts.unwrap_or(backoffs),
-        ctx.thresholds.probe_kills,
-    ) {
+    if driven_by_probe(l.liveness_kills, known_restarts, ctx.thresholds.probe_kills) {
         return None;
     }
     // How it ends: the last termination, else a terminated state, else an OOMKilled line.
@@ -185,9 +214,12 @@ fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
     }
     let (start, end) = super::oom::window(l.rows.iter().copied());
     let mut measured = serde_json::Map::new();
-    if let Some(r) = restarts {
-        measured.insert("restarts".into(), r.into());
-    }
+    match restarts {
+        Some(r) => measured.insert("restarts".into(), r.into()),
+        // From the back-off delays: a lower bound.
+        None => measured.insert("restarts_at_least".into(), known_restarts.into()),
+    };
+    // Lines and events written while backing off (the kubelet repeats them on every sync), not restarts.
     measured.insert("backoffs".into(), backoffs.into());
     if let Some(c) = code {
         measured.insert("exit_code".into(), c.into());
@@ -216,10 +248,11 @@ fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
         .and_then(|t| t.message.as_deref())
         .map(|m| format!(" Its last words: {m:?}."))
         .unwrap_or_default();
-    let explanation = format!(
+    let explanation =
+        format!(
         "Container {container} of pod {ns}/{pod} keeps exiting and the kubelet restarts it with a growing back-off: \
          {} restarts, {backoffs} back-off(s) seen{window}. Last exit: {how}{limit}: {meaning}.{message}",
-        restarts.map_or_else(|| "an unknown number of".to_string(), |r| r.to_string()),
+        restarts.map_or_else(|| format!("at least {known_restarts} (from the back-off delays)"), |r| r.to_string()),
     );
     let object = format!("pod/{ns}/{pod}:{container}");
     Some(Finding {
@@ -257,6 +290,19 @@ fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn restarts_from_back_off_delays() {
+        assert_eq!(restarts_for_step(10.0), 1);
+        assert_eq!(restarts_for_step(20.0), 2);
+        assert_eq!(restarts_for_step(40.0), 3);
+        assert_eq!(restarts_for_step(160.0), 5);
+        assert_eq!(restarts_for_step(300.0), 6);
+        // The kubelet writes "back-off 10s", "back-off 20s", "back-off 20s" (a repeat of one wait): 2 restarts.
+        let steps: std::collections::BTreeSet<u64> = [10_000, 20_000, 20_000].into_iter().collect();
+        assert_eq!(restarts_from_steps(&steps), Some(2));
+        assert_eq!(restarts_from_steps(&Default::default()), None);
+    }
 
     #[test]
     fn containers_named_by_back_off_lines() {

@@ -11,7 +11,7 @@ use super::SignalKind;
 pub fn carries(kind: SignalKind) -> bool {
     matches!(
         kind,
-        SignalKind::EtcdSlow | SignalKind::ClientThrottled | SignalKind::PullDone
+        SignalKind::EtcdSlow | SignalKind::ClientThrottled | SignalKind::PullDone | SignalKind::CrashLoop
     )
 }
 
@@ -32,6 +32,9 @@ pub fn magnitude(kind: SignalKind, m: &str) -> Option<f64> {
         }
         // kubelet ≥1.26: `Successfully pulled image "x" in 3m2.5s (3m2.5s including waiting)`.
         SignalKind::PullDone => duration_after(m, "\" in "),
+        // kubelet: `CrashLoopBackOff: "back-off 2m40s restarting failed container=…` (the delay before the next
+        // restart; its largest tells how many restarts came before).
+        SignalKind::CrashLoop => duration_after(m, "back-off ").or_else(|| duration_after(m, "Back-off ")),
         _ => None,
     }
 }
@@ -107,6 +110,8 @@ mod tests {
         let pulled = r#"Successfully pulled image "registry.k8s.io/pause:3.9" in 3m2.5s (3m5s including waiting)"#;
         assert!(close(magnitude(SignalKind::PullDone, pulled), 182.5));
         assert_eq!(magnitude(SignalKind::ProbeFailed, waited), None);
+        let backoff = r#"failed to "StartContainer" for "api" with CrashLoopBackOff: "back-off 2m40s restarting failed container=api pod=api-1_shop(0a1b)""#;
+        assert!(close(magnitude(SignalKind::CrashLoop, backoff), 160.0));
     }
 
     #[test]
