@@ -192,9 +192,7 @@ fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
     }
     // Restarts when the state says them, else the least the back-off delays imply (never the number of lines:
     // the kubelet repeats its back-off line on every sync).
-    let Some(known_restarts) = restarts.or_else(|| restarts_from_steps(&l.steps)) else {
-        return None;
-    };
+    let known_restarts = restarts.or_else(|| restarts_from_steps(&l.steps))?;
     if known_restarts < ctx.thresholds.crash_restarts {
         return None;
     }
