@@ -42,8 +42,13 @@ fn trouble_of(r: &TimelineRow) -> Option<Trouble> {
         .as_deref()
         .is_none_or(|c| matches!(c, "etcd" | "raft" | "k3s" | "rke2"));
     Some(
-        if m.contains("NOSPACE") || m.contains("database space exceeded") || m.contains("etcdserver: no space") {
+        // An etcd line; the apiserver only repeats the error an (maybe external) etcd sent back.
+        if etcd
+            && (m.contains("NOSPACE") || m.contains("database space exceeded") || m.contains("etcdserver: no space"))
+        {
             Trouble::NoSpace
+        } else if !etcd && (m.contains("database space exceeded") || m.contains("etcdserver: no space")) {
+            Trouble::ApiserverError
         } else if m.contains("failed to send out heartbeat") {
             Trouble::Heartbeat
         } else if m.contains("sync duration of") || m.contains("slow fdatasync") {
@@ -141,7 +146,19 @@ pub fn detect(ctx: &Context) -> Result<Vec<Finding>, String> {
         if slow < min && m.nospace == 0 {
             continue;
         }
-        out.push(member_finding(node, m, &apiserver, api_count));
+        // The apiserver's errors of the member's window (give or take a minute) are what it saw of it.
+        let (start, end) = window(m.rows.iter());
+        let slack = 60 * 1_000_000_000;
+        let during: Vec<&TimelineRow> = apiserver
+            .iter()
+            .copied()
+            .filter(|r| match (r.at, start, end) {
+                (Some(at), Some(s), Some(e)) => at >= s - slack && at <= e + slack,
+                _ => false,
+            })
+            .collect();
+        let during_count = during.iter().map(|r| r.count).sum();
+        out.push(member_finding(node, m, &during, during_count));
     }
     if out.is_empty() && api_count >= min {
         out.push(apiserver_finding(&apiserver, api_count));
@@ -250,7 +267,7 @@ fn member_finding(node: &str, m: &Member, apiserver: &[&TimelineRow], api_count:
     let mut explanation = format!("etcd on {node}: {}.", parts.join("; "));
     if api_count > 0 {
         explanation.push_str(&format!(
-            " The apiserver got {api_count} etcd errors back (`request timed out`, `leader changed`) meanwhile."
+            " The apiserver got {api_count} etcd errors back (`request timed out`, `leader changed`) in the same window (give or take a minute)."
         ));
     }
     let critical = m.nospace > 0;
@@ -324,6 +341,23 @@ fn apiserver_finding(apiserver: &[&TimelineRow], count: u64) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_apiserver_repeating_nospace_is_not_an_etcd_member_out_of_space() {
+        let row = |component: &str, message: &str| TimelineRow {
+            component: Some(component.into()),
+            message: message.into(),
+            ..Default::default()
+        };
+        // kube-apiserver 1.2x with an external etcd (formats.md 5.4), and etcd's own alarm line.
+        let api = row(
+            "kube-apiserver",
+            "Error from server: etcdserver: mvcc: database space exceeded",
+        );
+        assert_eq!(trouble_of(&api), Some(Trouble::ApiserverError));
+        let own = row("etcd", "alarm NOSPACE raised by member 8e9e05c52164694d");
+        assert_eq!(trouble_of(&own), Some(Trouble::NoSpace));
+    }
 
     #[test]
     fn durations_of_both_shapes() {
