@@ -230,9 +230,35 @@ fn backend_nodes(ctx: &Context, service: &str) -> std::collections::BTreeSet<Str
         .pods
         .iter()
         .filter(|p| p.item.namespace.as_deref() == Some(ns))
-        .filter(|p| p.item.name == name || p.item.name.starts_with(&format!("{name}-")))
+        .filter(|p| {
+            p.item.name == name
+                || p.item
+                    .name
+                    .strip_prefix(name)
+                    .and_then(|r| r.strip_prefix('-'))
+                    .is_some_and(generated_suffix)
+        })
         .filter_map(|p| p.item.node.clone())
         .collect()
+}
+
+/// Whether what follows a workload's name in a pod's name is what controllers add, and nothing more: a
+/// Deployment's `<replicaset hash>-<5 chars>`, a DaemonSet's `<5 chars>`, a StatefulSet's ordinal. (`web` must
+/// not claim the pods of `web-frontend`.)
+fn generated_suffix(rest: &str) -> bool {
+    // Generated names use Kubernetes' safe alphabet (no vowels, no 0, 1, 3), or digits (older ReplicaSet hashes).
+    const SAFE: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let hash = |t: &str| {
+        (5..=10).contains(&t.len()) && (t.bytes().all(|b| SAFE.contains(&b)) || t.bytes().all(|b| b.is_ascii_digit()))
+    };
+    // The 5-character pod suffix was drawn from all lower-case letters and digits before 1.8 (`bgt0m`).
+    let suffix = |t: &str| t.len() == 5 && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    match rest.split('-').collect::<Vec<_>>().as_slice() {
+        [ordinal] if !ordinal.is_empty() && ordinal.bytes().all(|b| b.is_ascii_digit()) => true,
+        [one] => suffix(one) && !one.bytes().any(|b| b"aeiou".contains(&b)),
+        [h, pod] => hash(h) && suffix(pod),
+        _ => false,
+    }
 }
 
 /// `?timeout=30s` in the webhook URL.
@@ -275,6 +301,19 @@ pub fn span_words(start: Option<i64>, end: Option<i64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backend_pods_are_the_service_name_plus_what_controllers_add() {
+        assert!(generated_suffix("5d4f7b9c8-x2k9p"));
+        // A 1.7 Deployment's pod (k8s#56891 shape).
+        assert!(generated_suffix("368057524-bgt0m"));
+        assert!(generated_suffix("x2k9p"));
+        assert!(generated_suffix("0"));
+        assert!(!generated_suffix("frontend-5d4f7b9c8-x2k9p"));
+        assert!(!generated_suffix("frontend"));
+        assert!(!generated_suffix("admin"));
+        assert!(!generated_suffix("canary-x2k9p"));
+    }
 
     #[test]
     fn timeout_from_the_webhook_url() {
