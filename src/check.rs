@@ -36,6 +36,9 @@ fn default_tolerance() -> f64 {
 pub struct ExpectedFinding {
     /// Pattern id.
     pub id: String,
+    /// Severity (`info`, `warning`, `critical`), when checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
     /// Subjects the finding must name (it may name more).
     #[serde(default)]
     pub subjects: Vec<String>,
@@ -71,6 +74,9 @@ pub struct Absent {
 pub struct Observed {
     /// Pattern id.
     pub id: String,
+    /// Severity.
+    #[serde(default)]
+    pub severity: String,
     /// Subjects.
     #[serde(default)]
     pub subjects: Vec<String>,
@@ -159,6 +165,11 @@ fn subjects_text(s: &[String]) -> String {
 /// What differs between one expected finding and the observed one it was matched with.
 fn differences(e: &ExpectedFinding, o: &Observed, tolerance_s: f64) -> Vec<String> {
     let mut d = Vec::new();
+    if let Some(want) = &e.severity {
+        if *want != o.severity {
+            d.push(format!("severity: expected {want}, found {}", o.severity));
+        }
+    }
     for (name, want, got) in [("start", &e.start, &o.start), ("end", &e.end, &o.end)] {
         let Some(want) = want else { continue };
         match (seconds(want), got.as_deref().and_then(seconds)) {
@@ -209,6 +220,7 @@ mod tests {
     fn observed(id: &str, subjects: &[&str], start: &str, end: &str, measured: &[(&str, f64)]) -> Observed {
         Observed {
             id: id.into(),
+            severity: "warning".into(),
             subjects: subjects.iter().map(|s| s.to_string()).collect(),
             start: Some(start.into()),
             end: Some(end.into()),

@@ -141,6 +141,7 @@ fn blessed(old: Expected, observed: &[check::Observed]) -> Expected {
         .iter()
         .map(|o| ExpectedFinding {
             id: o.id.clone(),
+            severity: Some(o.severity.clone()),
             subjects: o.subjects.clone(),
             start: o.start.clone(),
             end: o.end.clone(),
