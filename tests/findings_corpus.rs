@@ -362,3 +362,23 @@ fn crash_loops_from_kubelet_lines_alone_count_restarts_by_back_off_delay() {
         "{loops:#?}"
     );
 }
+
+#[test]
+fn a_kubelet_restart_blip_does_not_hide_a_nodes_real_failure() {
+    // worker-1 also blinks NotReady for 8 s at 09:58 (its kubelet restarting) before the cascade: its failure is
+    // still the lasting NotReady at 10:06:01, and the cascade is found with the same steps.
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::corpus("node-cascade-no-limits"), tmp.path());
+    let journal = tmp.path().join("nodes/worker-1/journal.log");
+    let blip = "Mar 05 09:58:00.100000 worker-1 kubelet[1432]: I0305 09:58:00.100000    1432 kubelet_node_status.go:701] \"Recording event message for node\" node=\"worker-1\" event=\"NodeNotReady\"\n\
+                Mar 05 09:58:08.200000 worker-1 kubelet[1432]: I0305 09:58:08.200000    1432 kubelet_node_status.go:701] \"Recording event message for node\" node=\"worker-1\" event=\"NodeReady\"\n";
+    let mut text = blip.to_string();
+    text.push_str(&std::fs::read_to_string(&journal).unwrap());
+    std::fs::write(&journal, text).unwrap();
+    std::fs::remove_file(tmp.path().join("expected.json")).unwrap();
+    let v = analyze_dir(tmp.path());
+    let f = finding(&v, "node-cascade");
+    assert_eq!(f["measured"]["count"], 3, "{f:#}");
+    assert_eq!(f["measured"]["delay_1_s"], 619.284, "{f:#}");
+    assert_eq!(f["severity"], "critical");
+}

@@ -118,10 +118,19 @@ pub fn failures(ctx: &Context) -> Vec<Failure> {
         }
     }
     let ooms = oom_rows(ctx);
+    // A node fails when a NotReady episode lasts (a kubelet restart's seconds of NotReady is no failure); its
+    // first lasting episode is when.
+    let lasting = super::runtime::lasting_not_ready(ctx);
     let mut out: Vec<Failure> = first
         .into_iter()
         .filter_map(|(node, (exact, rough, sources))| {
-            let not_ready = exact.or(rough)?;
+            let first_seen = exact.or(rough)?;
+            let episode = lasting
+                .get(&node)?
+                .iter()
+                .map(|e| e.0)
+                .find(|&s| s >= first_seen - PLACEMENT_SLACK_NS);
+            let not_ready = episode.unwrap_or(first_seen).max(first_seen);
             let on_node: Vec<_> = ooms
                 .iter()
                 .filter(|o| o.node.as_deref() == Some(node.as_str()))
@@ -374,9 +383,12 @@ fn finding(ctx: &Context, chain: &[Failure], placements: &[Placement]) -> Findin
     let mut subjects: Vec<String> = chain.iter().map(|f| format!("node/{}", f.node)).collect();
     subjects.extend(workloads.iter().map(|w| format!("workload/{w}")));
     subjects.extend(left.iter().map(|p| format!("pod/{p}")));
+    // Out of memory before failing: the pattern of pods without limits. Without it, nodes failing as pods
+    // move is still worth a look (a bad rollout, a node image), but it is not known to be the workload's memory.
+    let memory = chain.iter().any(|f| f.oom.is_some());
     Finding {
         id: "node-cascade".into(),
-        severity: "critical".into(),
+        severity: if memory { "critical" } else { "warning" }.into(),
         title: format!(
             "{} nodes failed in sequence as {} moved between them",
             chain.len(),
@@ -392,11 +404,17 @@ fn finding(ctx: &Context, chain: &[Failure], placements: &[Placement]) -> Findin
         measured,
         evidence: evidence(chain.iter().flat_map(|f| f.sources.iter())),
         explanation,
-        remediation: "Stop the moving workload first (scale it to zero or cordon the survivors), then give it memory \
-                      requests and limits (a LimitRange enforces defaults per namespace) so the scheduler places it \
-                      only where it fits and the kernel kills the container, not the node; reserve memory for the \
-                      system (`--system-reserved`, `--kube-reserved`, a memory.available eviction threshold)."
-            .into(),
+        remediation: if memory {
+            "Stop the moving workload first (scale it to zero or cordon the survivors), then give it memory \
+             requests and limits (a LimitRange enforces defaults per namespace) so the scheduler places it only \
+             where it fits and the kernel kills the container, not the node; reserve memory for the system \
+             (`--system-reserved`, `--kube-reserved`, a memory.available eviction threshold)."
+        } else {
+            "No node ran out of memory before failing: look at what the moving workload does to a node (CPU, PIDs, \
+             disk, kernel) in each node's logs from its arrival to the failure, and stop it (scale it to zero or \
+             cordon the survivors) before it reaches the next node."
+        }
+        .into(),
         caused_by: Vec::new(),
         known: None,
     }

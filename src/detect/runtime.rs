@@ -338,6 +338,25 @@ pub(crate) fn episodes(mut s: Vec<(i64, bool, bool)>) -> Vec<Episode> {
     out
 }
 
+/// Per node, its NotReady episodes that last at least `node_not_ready_s` (or never end in the bundle): the
+/// blips of a kubelet starting are left out.
+pub(crate) fn lasting_not_ready(ctx: &Context) -> BTreeMap<String, Vec<Episode>> {
+    let mut by_node: BTreeMap<String, Vec<(i64, bool, bool)>> = BTreeMap::new();
+    for s in readiness(ctx) {
+        by_node.entry(s.node).or_default().push((s.at, s.ready, s.exact));
+    }
+    by_node
+        .into_iter()
+        .filter_map(|(node, s)| {
+            let eps: Vec<Episode> = episodes(s)
+                .into_iter()
+                .filter(|(a, b)| b.is_none_or(|b| secs(*a, b) >= ctx.thresholds.node_not_ready_s))
+                .collect();
+            (!eps.is_empty()).then_some((node, eps))
+        })
+        .collect()
+}
+
 fn not_ready_findings(
     ctx: &Context,
     sightings: &[Sighting],
