@@ -15,8 +15,9 @@
 //! Late pods: a container started (the kubelet's `Started` event; else the container's `startedAt` in a dump)
 //! and the kubelet's status manager sent the pod's status saying Running or Ready only later (`Patch status
 //! for pod` lines, V(3)). The gap per pod is `lag`; pods whose gap reaches `throttle_status_lag_s` are late and
-//! join the finding of the kubelet of their node. Status rows of one pod collapse too (the first 160 bytes of
-//! two patches look alike): a pod whose first kept report does not say Running or Ready is not measured.
+//! join the finding of the kubelet of their node. A pod's report is its first kept status row at or after
+//! the start that says Running or Ready; status rows of one pod can collapse (two patches alike but for their
+//! tail), so a report hidden in a collapsed row makes the measured gap longer, never shorter, than it was.
 
 use super::duration::duration_after;
 use super::{evidence, median, num, secs, Context, Thresholds};
