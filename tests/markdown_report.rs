@@ -351,7 +351,7 @@ fn disk_pressure_draws_pressure_periods() {
     assert!(
         tasks
             .iter()
-            .any(|t| t.starts_with("    DiskPressure :p1, 2024-02-08T02:55:03, ")),
+            .any(|t| t.starts_with("    DiskPressure :p1, 2024-02-08T03:20:04, ")),
         "{tasks:?}"
     );
     assert!(md.contains("    section worker-2\n"));
