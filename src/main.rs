@@ -60,14 +60,21 @@ struct CheckArgs {
     /// Also write the verdicts as JUnit XML to FILE.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
-    /// Thresholds file (TOML, `[thresholds]`). Default: `postmortem.toml` in the current folder, if any.
+    #[command(flatten)]
+    settings: SettingsArgs,
+}
+
+/// Where thresholds and known issues come from (both commands).
+#[derive(clap::Args)]
+struct SettingsArgs {
+    /// Thresholds file (TOML, `[thresholds]`, `[[known]]`). Default: `postmortem.toml` in the current folder, if any.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Override one threshold: `job_pod_lag_s=120` (repeatable).
+    /// Override one threshold: `job_pod_lag_s=120` (repeatable; names in README.md).
     #[arg(long = "threshold", value_name = "NAME=VALUE")]
     thresholds: Vec<String>,
-    /// Known issues (TOML `[[known]]` tables), added to those of the config file (repeatable): a known finding
-    /// that `expected.json` does not list does not fail its bundle.
+    /// Known issues (TOML `[[known]]` tables), added to those of the config file (repeatable): reported with
+    /// their reason, never counted by `--fail-on`, and not failing `check` when `expected.json` does not list them.
     #[arg(long = "known-issues", value_name = "FILE")]
     known_issues: Vec<PathBuf>,
 }
@@ -104,16 +111,8 @@ struct AnalyzeArgs {
     /// Exit 1 when a finding at or above this severity is reported (after the report is written).
     #[arg(long = "fail-on", value_enum, value_name = "LEVEL")]
     fail_on: Option<FailOn>,
-    /// Thresholds file (TOML, `[thresholds]`). Default: `postmortem.toml` in the current folder, if any.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Override one threshold: `job_pod_lag_s=120` (repeatable; names in README.md).
-    #[arg(long = "threshold", value_name = "NAME=VALUE")]
-    thresholds: Vec<String>,
-    /// Known issues (TOML `[[known]]` tables), added to those of the config file (repeatable): reported with
-    /// their reason, never counted by `--fail-on`.
-    #[arg(long = "known-issues", value_name = "FILE")]
-    known_issues: Vec<PathBuf>,
+    #[command(flatten)]
+    settings: SettingsArgs,
     /// No progress bar, no summary on standard error.
     #[arg(short, long)]
     quiet: bool,
@@ -143,8 +142,8 @@ fn main() -> ExitCode {
 /// Replays the bundles; exit 0 when all pass, 1 when one fails.
 fn check(args: CheckArgs) -> Result<u8, String> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let settings = postmortem::config::load(args.config.as_deref(), &cwd, &args.thresholds)?;
-    let known = known_issues(settings.known, &args.known_issues)?;
+    let settings = postmortem::config::load(args.settings.config.as_deref(), &cwd, &args.settings.thresholds)?;
+    let known = known_issues(settings.known, &args.settings.known_issues)?;
     let mut bundles = Vec::new();
     for d in &args.dirs {
         bundles.extend(replay::bundles(d)?);
@@ -233,8 +232,8 @@ fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
         refuse_inside_inputs(out, &args.paths)?;
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let settings = postmortem::config::load(args.config.as_deref(), &cwd, &args.thresholds)?;
-    let known = known_issues(settings.known, &args.known_issues)?;
+    let settings = postmortem::config::load(args.settings.config.as_deref(), &cwd, &args.settings.thresholds)?;
+    let known = known_issues(settings.known, &args.settings.known_issues)?;
     let opts = Options {
         inputs: args.paths.clone(),
         zones,

@@ -126,11 +126,7 @@ fn key_of(ctx: &Context, r: &TimelineRow) -> Option<Key> {
         None => (rest, None),
     };
     let container = container.or_else(|| container_in(&r.message)).or_else(|| {
-        let p = ctx
-            .state
-            .pods
-            .iter()
-            .find(|p| p.item.name == pod && p.item.namespace.as_deref().is_none_or(|n| n == ns))?;
+        let p = ctx.state.pod(ns, pod)?;
         let named: Vec<&str> = p
             .item
             .containers
@@ -178,11 +174,7 @@ pub fn exit_meaning(reason: Option<&str>, code: Option<i32>) -> &'static str {
 
 fn finding(ctx: &Context, key: &Key, l: &Loop) -> Option<Finding> {
     let (ns, pod, container) = key;
-    let pod_state = ctx
-        .state
-        .pods
-        .iter()
-        .find(|p| p.item.name == *pod && p.item.namespace.as_deref().is_none_or(|n| n == ns));
+    let pod_state = ctx.state.pod(ns, pod);
     let c_state = pod_state.and_then(|p| p.item.containers.iter().find(|c| c.name == *container));
     let backoffs = l.from_logs.max(l.from_events);
     let restarts = c_state.and_then(|c| c.restarts);

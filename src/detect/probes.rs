@@ -144,11 +144,7 @@ fn finding<'a>(
 ) -> Finding {
     let (ns, pod, container) = key;
     let object = format!("pod/{ns}/{pod}:{container}");
-    let pod_state = ctx
-        .state
-        .pods
-        .iter()
-        .find(|p| p.item.name == *pod && p.item.namespace.as_deref().is_none_or(|n| n == ns));
+    let pod_state = ctx.state.pod(ns, pod);
     let c_state = pod_state.and_then(|p| p.item.containers.iter().find(|c| c.name == *container));
     let probe: Option<&Probe> = c_state.and_then(|c| c.probes.iter().find(|p| p.probe == "liveness"));
     let rows_of = |sig| by_object.get(&(object.as_str(), sig)).cloned().unwrap_or_default();

@@ -38,6 +38,13 @@ macro_rules! fill {
 }
 
 impl State {
+    /// The pod `ns/name` (a dump that names no namespace matches any).
+    pub fn pod(&self, ns: &str, name: &str) -> Option<&Sourced<Pod>> {
+        self.pods
+            .iter()
+            .find(|p| p.item.name == name && p.item.namespace.as_deref().is_none_or(|n| n == ns))
+    }
+
     /// Adds what one dump holds; relative times are placed with the dump's capture time first.
     pub fn add(&mut self, path: &str, mut dump: Dump, capture: Option<i64>) {
         let src = |line: u64| SourceRef {
