@@ -170,7 +170,6 @@ fn sosreport_host(dir: &str) -> Option<&str> {
 }
 
 struct ObjectPatterns {
-    pod_kv: Regex,
     pods_list: Regex,
     event_ref: Regex,
     event_occurred: Regex,
@@ -180,7 +179,6 @@ struct ObjectPatterns {
     kv_other: Regex,
     node_words: Regex,
     webhook: Regex,
-    container: Regex,
     pod_uid: Regex,
 }
 
@@ -189,7 +187,6 @@ fn patterns() -> &'static ObjectPatterns {
     P.get_or_init(|| {
         let r = |s: &str| Regex::new(s).expect("entity pattern compiles");
         ObjectPatterns {
-            pod_kv: r(r#"\bpod="([a-z0-9.-]+)/([a-z0-9.-]+)""#),
             pods_list: r(r#"\bpods=\["([a-z0-9.-]+)/([a-z0-9.-]+)""#),
             event_ref: r(r#"ObjectReference\{Kind:"(\w+)", Namespace:"([^"]*)", Name:"([^"]+)""#),
             event_occurred: r(r#"object="([^"]+)" (?:fieldPath="[^"]*" )?kind="(\w+)""#),
@@ -199,7 +196,6 @@ fn patterns() -> &'static ObjectPatterns {
             kv_other: r(r#"\b(node|cronjob|job|daemonset|replicaset|deployment|statefulset)="([^"]+)""#),
             node_words: r(r"\b(?:[Nn]ode|for node) ([a-z0-9][a-z0-9.-]*[a-z0-9]) (?:is|status|event|hasn't)"),
             webhook: r(r#"(?i)calling webhook,? (?:failing (?:open|closed) )?"?([a-z0-9.-]+\.[a-z0-9.-]+)"#),
-            container: r(r#"\bcontainerName="([^"]+)""#),
             pod_uid: r(r"\bpodUID=\x22?([0-9a-f-]{36})"),
         }
     })
@@ -209,15 +205,30 @@ fn patterns() -> &'static ObjectPatterns {
 /// `:<container>` appended when a container is named. Kinds are lower-case (`pod`, `node`, `job`, `webhook`).
 pub fn object_of(text: &str) -> Option<String> {
     let p = patterns();
-    let container = p.container.captures(text).map(|c| c[1].to_string());
+    // Literal guards: a regex call costs its set-up even when its literal is absent, and most rows name
+    // objects one way only. Each guard is a literal its pattern cannot match without.
+    let g = guards();
+    let has = |i: usize| g[i].find(text.as_bytes()).is_some();
+    let container = has(G_CONTAINER)
+        .then(|| quoted_value(text, "containerName=\"").map(str::to_string))
+        .flatten();
     let with_container = |o: String| match &container {
         Some(c) => format!("{o}:{c}"),
         None => o,
     };
-    if let Some(c) = p.pod_kv.captures(text).or_else(|| p.pods_list.captures(text)) {
+    // `pod="ns/name"`, the most common shape, read without a regex.
+    if let Some((ns, name)) = has(G_POD)
+        .then(|| quoted_value(text, "pod=\""))
+        .flatten()
+        .and_then(|v| v.split_once('/'))
+        .filter(|(ns, name)| is_dns_label(ns) && is_dns_label(name))
+    {
+        return Some(with_container(format!("pod/{ns}/{name}")));
+    }
+    if let Some(c) = has(G_PODS).then(|| p.pods_list.captures(text)).flatten() {
         return Some(with_container(format!("pod/{}/{}", &c[1], &c[2])));
     }
-    if let Some(c) = p.event_ref.captures(text) {
+    if let Some(c) = has(G_REFERENCE).then(|| p.event_ref.captures(text)).flatten() {
         let kind = c[1].to_ascii_lowercase();
         return Some(if c[2].is_empty() {
             format!("{kind}/{}", &c[3])
@@ -225,30 +236,95 @@ pub fn object_of(text: &str) -> Option<String> {
             format!("{kind}/{}/{}", &c[2], &c[3])
         });
     }
-    if let Some(c) = p.event_occurred.captures(text) {
+    if let Some(c) = has(G_OBJECT).then(|| p.event_occurred.captures(text)).flatten() {
         return Some(format!("{}/{}", c[2].to_ascii_lowercase(), &c[1]));
     }
-    let has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
-    // Cheap literal guards keep the regexes that have no literal prefix off most rows.
-    if let Some(c) = has("ebhook").then(|| p.webhook.captures(text)).flatten() {
+    if let Some(c) = has(G_WEBHOOK).then(|| p.webhook.captures(text)).flatten() {
         return Some(format!("webhook/{}", &c[1]));
     }
-    if let Some(c) = p.sandbox.captures(text).or_else(|| p.sandbox2.captures(text)) {
+    let sandbox = has(G_SANDBOX).then(|| p.sandbox.captures(text)).flatten();
+    if let Some(c) = sandbox.or_else(|| has(G_UID).then(|| p.sandbox2.captures(text)).flatten()) {
         return Some(format!("pod/{}/{}", &c[2], &c[1]));
     }
-    if let Some(c) = (has("_") && has("(")).then(|| p.legacy_pod.captures(text)).flatten() {
+    if let Some(c) = (has(G_UNDERSCORE) && has(G_PAREN))
+        .then(|| p.legacy_pod.captures(text))
+        .flatten()
+    {
         return Some(with_container(format!("pod/{}/{}", &c[2], &c[1])));
     }
-    if let Some(c) = p.kv_other.captures(text) {
+    if let Some(c) = has(G_QUOTED_VALUE).then(|| p.kv_other.captures(text)).flatten() {
         return Some(format!("{}/{}", &c[1], &c[2]));
     }
-    if let Some(c) = has("ode ").then(|| p.node_words.captures(text)).flatten() {
+    if let Some(c) = has(G_NODE_WORD).then(|| p.node_words.captures(text)).flatten() {
         return Some(format!("node/{}", &c[1]));
     }
-    if let Some(c) = p.pod_uid.captures(text) {
+    if let Some(c) = has(G_POD_UID).then(|| p.pod_uid.captures(text)).flatten() {
         return Some(with_container(format!("pod-uid/{}", &c[1])));
     }
     None
+}
+
+/// The value of the first `key="value"` whose key starts a word (`pod="…"`, not `mirrorpod="…"`), up to the
+/// closing quote.
+fn quoted_value<'t>(text: &'t str, key_quote: &str) -> Option<&'t str> {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&b[from..], key_quote.as_bytes()).map(|i| from + i) {
+        let word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        let start = i + key_quote.len();
+        if word_start {
+            let len = memchr::memchr(b'"', &b[start..])?;
+            return (len > 0).then(|| &text[start..start + len]);
+        }
+        from = start;
+    }
+    None
+}
+
+/// `[a-z0-9.-]+`: a namespace or a pod name as klog writes them.
+fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+}
+
+const G_CONTAINER: usize = 0;
+const G_POD: usize = 1;
+const G_PODS: usize = 2;
+const G_REFERENCE: usize = 3;
+const G_OBJECT: usize = 4;
+const G_WEBHOOK: usize = 5;
+const G_SANDBOX: usize = 6;
+const G_UID: usize = 7;
+const G_UNDERSCORE: usize = 8;
+const G_PAREN: usize = 9;
+const G_QUOTED_VALUE: usize = 10;
+const G_NODE_WORD: usize = 11;
+const G_POD_UID: usize = 12;
+
+/// The guards' literals, in `G_*` order, searched with prebuilt finders.
+fn guards() -> &'static [memchr::memmem::Finder<'static>] {
+    static G: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    G.get_or_init(|| {
+        [
+            "containerName=\"",
+            "pod=\"",
+            "pods=[\"",
+            "ObjectReference{",
+            "object=\"",
+            "ebhook",
+            "PodSandboxMetadata{",
+            "uid:\"",
+            "_",
+            "(",
+            "=\"",
+            "ode ",
+            "podUID=",
+        ]
+        .iter()
+        .map(|l| memchr::memmem::Finder::new(l.as_bytes()).into_owned())
+        .collect()
+    })
 }
 
 #[cfg(test)]
