@@ -63,6 +63,9 @@ pub fn for_markdown_cell(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            // `@team` in a log line must not notify a GitHub or GitLab team when the report is pasted: a word
+            // joiner (invisible) after the `@` breaks the mention.
+            '@' => out.push_str("@\u{2060}"),
             c => out.push(c),
         }
     }
@@ -136,6 +139,11 @@ pub fn shorten(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_mentions_do_not_notify_anyone() {
+        assert_eq!(for_markdown_cell("paged @sre-oncall"), "paged @\u{2060}sre-oncall");
+    }
 
     #[test]
     fn terminal_text_loses_escapes_and_controls() {
