@@ -2,6 +2,8 @@
 //! reported in `inputs[].problems` (or, when nothing at all is readable, on stderr with exit 2), and the rest
 //! is read. Never a panic, never a write inside the input.
 
+mod common;
+use common::input;
 use flate2::write::GzEncoder;
 use flate2::{Compression, GzBuilder};
 use serde_json::Value;
@@ -66,15 +68,6 @@ fn run_json(args: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-fn input<'a>(v: &'a Value, path: &str) -> &'a Value {
-    v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["path"] == path)
-        .unwrap_or_else(|| panic!("no input {path} in {:#}", v["inputs"]))
 }
 
 fn problems(i: &Value) -> Vec<&str> {

@@ -2,14 +2,10 @@
 //! readable difference, `--bless` rewriting it, and JUnit XML for CI.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, corpus};
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn corpus(bundle: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(bundle)
-}
 
 fn check(args: &[&str]) -> (Output, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))

@@ -1,16 +1,13 @@
 //! Runs the `postmortem` binary on corpus bundles and checks what a user relies on: the merged order across
 //! sources, the inputs table, how time was decided, and the exit codes.
 
+mod common;
+use common::{corpus, input};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_postmortem"))
-}
-
-fn corpus(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(name)
 }
 
 fn run_json(args: &[&str]) -> (Value, Output) {
@@ -26,15 +23,6 @@ fn run_json(args: &[&str]) -> (Value, Output) {
         String::from_utf8_lossy(&out.stderr)
     );
     (serde_json::from_slice(&out.stdout).expect("valid JSON"), out)
-}
-
-fn input<'a>(v: &'a Value, path: &str) -> &'a Value {
-    v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["path"] == path)
-        .unwrap_or_else(|| panic!("no input {path}"))
 }
 
 fn ts(s: &Value) -> chrono::DateTime<chrono::FixedOffset> {

@@ -2,40 +2,13 @@
 //! table, a describe, a jobs table, a webhook configuration) and the etcd describe of `etcd-probe-loop`.
 //! Checks capture-time decisions, one row per event across dumps and log echoes, and the `state` key.
 
+mod common;
+use common::{analyze_json, corpus, input};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn corpus(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(name)
-}
-
-fn run_json(args: &[&std::ffi::OsStr]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
-        .args(["analyze", "--format", "json", "--quiet"])
-        .args(args)
-        .output()
-        .expect("binary runs");
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
+use std::path::Path;
 
 fn analyze(dir: &Path) -> Value {
-    run_json(&[dir.as_os_str()])
-}
-
-fn input<'a>(v: &'a Value, path: &str) -> &'a Value {
-    v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["path"] == path)
-        .unwrap_or_else(|| panic!("no input {path}"))
+    analyze_json(&[dir])
 }
 
 fn ns(s: &Value) -> i64 {
@@ -183,7 +156,7 @@ fn cluster_info_dump_folder_end_to_end() {
 #[test]
 fn taken_at_flag_comes_first() {
     let dir = corpus("cronjob-webhook-lag");
-    let v = run_json(&[dir.as_os_str(), "--taken-at".as_ref(), "2024-05-14T11:00:00Z".as_ref()]);
+    let v = analyze_json(&[dir.as_os_str(), "--taken-at".as_ref(), "2024-05-14T11:00:00Z".as_ref()]);
     let c = &input(&v, "kubectl/get-events.txt")["dump"]["capture"];
     assert_eq!(c["anchor"], "taken-at-flag");
     assert_eq!(c["at"], "2024-05-14T11:00:00Z");
@@ -355,7 +328,7 @@ fn damaged_dumps_are_reported_and_the_rest_read() {
         items[0], items[1], items[2]
     );
     write(tmp.path(), "events.json", &list[..list.len() - 60]);
-    let v = run_json(&[
+    let v = analyze_json(&[
         tmp.path().as_os_str(),
         "--taken-at".as_ref(),
         "2024-05-14T11:00:00Z".as_ref(),

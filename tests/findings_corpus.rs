@@ -7,14 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn analyze(bundle: &str) -> Value {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(bundle);
-    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
-        .args(["analyze", "--format", "json", "--quiet"])
-        .arg(&dir)
-        .output()
-        .expect("binary runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+    common::analyze_json(&[common::corpus(bundle)])
 }
 
 fn finding<'a>(v: &'a Value, id: &str) -> &'a Value {
@@ -134,13 +127,7 @@ fn text_report_opens_with_findings_and_their_chain() {
 }
 
 fn analyze_dir(dir: &Path) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
-        .args(["analyze", "--format", "json", "--quiet"])
-        .arg(dir)
-        .output()
-        .expect("binary runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+    common::analyze_json(&[dir])
 }
 
 /// kubelet lines of the etcd-probe-loop shape (formats.md 4), for `kills` kills two minutes apart.

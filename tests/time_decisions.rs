@@ -3,6 +3,8 @@
 //! boot-relative kernel lines, exact journal exports, and the `--since/--until` window.
 
 use flate2::{Compression, GzBuilder};
+mod common;
+use common::input;
 use serde_json::Value;
 use std::fs;
 use std::io::Write;
@@ -23,15 +25,6 @@ fn run_json(args: &[&str]) -> (Value, Output) {
     assert!(!err.contains("panicked"), "panic: {err}");
     assert!(out.status.success(), "exit {:?}, stderr: {err}", out.status);
     (serde_json::from_slice(&out.stdout).expect("valid JSON"), out)
-}
-
-fn input<'a>(v: &'a Value, path: &str) -> &'a Value {
-    v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["path"] == path)
-        .unwrap_or_else(|| panic!("no input {path} in {:#}", v["inputs"]))
 }
 
 fn rows(v: &Value) -> &Vec<Value> {

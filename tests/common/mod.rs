@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 
+use serde_json::Value;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// A bundle of `corpus/`.
 #[allow(dead_code)]
@@ -21,4 +24,32 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), &target).unwrap();
         }
     }
+}
+
+/// `postmortem analyze --format json --quiet ARGS…`: the report, after checking the run succeeded.
+#[allow(dead_code)]
+pub fn analyze_json<S: AsRef<OsStr>>(args: &[S]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .args(["analyze", "--format", "json", "--quiet"])
+        .args(args)
+        .output()
+        .expect("binary runs");
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// The input of the report with this path.
+#[allow(dead_code)]
+pub fn input<'a>(v: &'a Value, path: &str) -> &'a Value {
+    v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"] == path)
+        .unwrap_or_else(|| panic!("no input {path} in {:#}", v["inputs"]))
 }
