@@ -133,15 +133,8 @@ mod tests {
             id: id.into(),
             severity: "warning".into(),
             title: "t".into(),
-            start: None,
-            end: None,
             subjects: subjects.iter().map(|s| s.to_string()).collect(),
-            measured: serde_json::Map::new(),
-            evidence: Vec::new(),
-            explanation: String::new(),
-            remediation: String::new(),
-            caused_by: Vec::new(),
-            known: None,
+            ..Default::default()
         }
     }
 

@@ -195,7 +195,7 @@ impl Peak {
 }
 
 /// A named incident pattern (filled by detectors).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Finding {
     /// Stable pattern id.
     pub id: String,

@@ -382,16 +382,9 @@ mod tests {
         Finding {
             id: id.into(),
             severity: severity.into(),
-            title: String::new(),
             start: Some(start),
             end: Some(end),
-            subjects: Vec::new(),
-            measured: Default::default(),
-            evidence: Vec::new(),
-            explanation: String::new(),
-            remediation: String::new(),
-            caused_by: Vec::new(),
-            known: None,
+            ..Default::default()
         }
     }
 

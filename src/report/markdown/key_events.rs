@@ -253,10 +253,7 @@ mod tests {
                     line: *l,
                 })
                 .collect(),
-            explanation: String::new(),
-            remediation: String::new(),
-            caused_by: Vec::new(),
-            known: None,
+            ..Default::default()
         }
     }
 
