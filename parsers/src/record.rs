@@ -25,6 +25,18 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every level, least severe first (the order levels compare in).
+    pub const ALL: [Severity; 8] = [
+        Severity::Unknown,
+        Severity::Trace,
+        Severity::Debug,
+        Severity::Info,
+        Severity::Notice,
+        Severity::Warning,
+        Severity::Error,
+        Severity::Critical,
+    ];
+
     /// Lower-case name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -20,10 +20,10 @@ const JS: &str = include_str!("html/report.js");
 /// Longest message carried into the page (characters); the JSON report has the full text.
 const MESSAGE_CHARS: usize = 500;
 
-/// Severities in the order the page ranks them (index = rank).
-const SEVERITIES: [&str; 8] = [
-    "unknown", "trace", "debug", "info", "notice", "warning", "error", "critical",
-];
+/// Severities in the order the page ranks them (index = rank), as the model names them.
+fn severities() -> [&'static str; 8] {
+    parsers::Severity::ALL.map(parsers::Severity::as_str)
+}
 
 /// What the page reads.
 #[derive(Serialize)]
@@ -85,6 +85,7 @@ fn ms(ns: Option<i64>) -> Option<i64> {
 }
 
 fn data(a: &Analysis) -> Data<'_> {
+    let ranks = severities();
     let mut lane_index: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for r in &a.timeline {
         lane_index.insert(
@@ -113,7 +114,7 @@ fn data(a: &Analysis) -> Data<'_> {
                 paths.push(r.source.path.as_str());
                 paths.len() - 1
             });
-            let severity = SEVERITIES.iter().position(|s| *s == r.severity).unwrap_or(0);
+            let severity = ranks.iter().position(|s| *s == r.severity).unwrap_or(0);
             let message = match r.message.char_indices().nth(MESSAGE_CHARS) {
                 Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &r.message[..cut])),
                 None => std::borrow::Cow::Borrowed(r.message.as_str()),
@@ -171,7 +172,7 @@ fn data(a: &Analysis) -> Data<'_> {
         .collect();
     Data {
         version: a.version,
-        severities: SEVERITIES,
+        severities: ranks,
         lanes,
         paths,
         rows,
