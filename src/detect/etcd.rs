@@ -71,10 +71,7 @@ fn trouble_of(r: &TimelineRow) -> Option<Trouble> {
 
 /// How long a slow apply took: zap `took="10.9s"`, capnslog `took too long (1.6s)` / `[3.4s]`.
 fn took(m: &str) -> Option<f64> {
-    duration_after(m, "took=\"")
-        .or_else(|| duration_after(m, "took too long ("))
-        .or_else(|| duration_after(m, "took too long ["))
-        .or_else(|| duration_after(m, "sync duration of "))
+    crate::signals::magnitude::magnitude(SignalKind::EtcdSlow, m)
 }
 
 /// The expected duration: zap `expected-duration="100ms"`, capnslog WAL `expected less than 1s`.

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 
 /// How long one throttling line says the client waited (s).
 fn wait_of(m: &str) -> Option<f64> {
-    duration_after(m, "Waited for ").or_else(|| duration_after(m, "Throttling request took "))
+    crate::signals::magnitude::magnitude(SignalKind::ClientThrottled, m)
 }
 
 /// The throttled request as `VERB path-template` (`PATCH /api/v1/namespaces/shop/pods/*/status`): host and
