@@ -19,7 +19,6 @@
 //! the start that says Running or Ready; status rows of one pod can collapse (two patches alike but for their
 //! tail), so a report hidden in a collapsed row makes the measured gap longer, never shorter, than it was.
 
-use super::duration::duration_after;
 use super::{evidence, median, num, secs, Context, Thresholds};
 use crate::model::{Finding, TimelineRow};
 use crate::signals::SignalKind;
