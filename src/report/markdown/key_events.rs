@@ -3,7 +3,8 @@
 //! message) collapsed into one, at most a cap, in time order.
 
 use crate::model::{Finding, TimelineRow};
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// One key event: one or several identical timeline rows.
 #[derive(Debug)]
@@ -47,7 +48,7 @@ pub(super) fn names_subject(row: &TimelineRow, subject: &str) -> bool {
         return row.node.as_deref() == Some(node)
             || object
                 .strip_prefix("node/")
-                .is_some_and(|o| o == node || o.ends_with(&format!("/{node}")));
+                .is_some_and(|o| o == node || o.strip_suffix(node).is_some_and(|ns| ns.ends_with('/')));
     }
     if let Some(component) = subject.strip_prefix("component/") {
         return row.component.as_deref() == Some(component);
@@ -60,59 +61,161 @@ pub(super) fn names_subject(row: &TimelineRow, subject: &str) -> bool {
     object == subject || within(object, subject) || within(subject, object)
 }
 
-/// Does the row's span `[at, last_at]` meet the finding's window?
-fn in_window(row: &TimelineRow, f: &Finding) -> bool {
-    let Some(at) = row.at else { return false };
-    let last = row.last_at.unwrap_or(at).max(at);
-    let (start, end) = match (f.start, f.end) {
-        (None, None) => return false,
-        (s, e) => (s.or(e).unwrap_or(i64::MIN), e.or(s).unwrap_or(i64::MAX)),
-    };
-    at <= end && last >= start
+/// A finding's window `[start, end]` in ns (an open side reaches as far as the other), `None` without times.
+fn window(f: &Finding) -> Option<(i64, i64)> {
+    match (f.start, f.end) {
+        (None, None) => None,
+        (s, e) => Some((s.or(e).unwrap_or(i64::MIN), e.or(s).unwrap_or(i64::MAX))),
+    }
+}
+
+/// An object without its container: `pod/ns/web-1:app` → `pod/ns/web-1`. A row and a subject that name each other
+/// (see [`names_subject`]) always share it.
+fn object_base(object: &str) -> &str {
+    object.split(':').next().unwrap_or(object)
+}
+
+/// A timed row carrying a signal, with what the window and rank tests read (kept together so that a finding's
+/// pass over thousands of them reads one array, not the rows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SignalRow {
+    row: usize,
+    at: i64,
+    last: i64,
+    rank: u8,
+}
+
+impl SignalRow {
+    /// Does the span `[at, last]` meet `[start, end]`?
+    fn meets(&self, (start, end): (i64, i64)) -> bool {
+        self.at <= end && self.last >= start
+    }
+}
+
+/// The timed rows carrying a signal, by what they can name (their node, their component, their object), so that
+/// each finding looks at the rows of its subjects only, not at the whole timeline.
+struct SignalRows<'a> {
+    by_node: FxHashMap<&'a str, Vec<SignalRow>>,
+    by_component: FxHashMap<&'a str, Vec<SignalRow>>,
+    by_object: FxHashMap<&'a str, Vec<SignalRow>>,
+}
+
+impl<'a> SignalRows<'a> {
+    fn new(timeline: &'a [TimelineRow]) -> SignalRows<'a> {
+        let mut idx = SignalRows {
+            by_node: FxHashMap::default(),
+            by_component: FxHashMap::default(),
+            by_object: FxHashMap::default(),
+        };
+        for (i, r) in timeline.iter().enumerate().filter(|(_, r)| r.signal.is_some()) {
+            let Some(at) = r.at else { continue };
+            let e = SignalRow {
+                row: i,
+                at,
+                last: r.last_at.unwrap_or(at).max(at),
+                rank: severity_rank(r.severity),
+            };
+            if let Some(n) = r.node.as_deref() {
+                idx.by_node.entry(n).or_default().push(e);
+            }
+            if let Some(c) = r.component.as_deref() {
+                idx.by_component.entry(c).or_default().push(e);
+            }
+            if let Some(o) = r.object.as_deref() {
+                idx.by_object.entry(object_base(o)).or_default().push(e);
+                // `node/<name>` and Events' `node/<namespace>/<name>` name the node `<name>`.
+                if let Some(n) = o.strip_prefix("node/").and_then(|rest| rest.rsplit('/').next()) {
+                    if r.node.as_deref() != Some(n) {
+                        idx.by_node.entry(n).or_default().push(e);
+                    }
+                }
+            }
+        }
+        idx
+    }
+
+    /// Rows (in timeline order) that may name `subject`, and whether all of them do: a node's or a component's
+    /// rows are exact; an object's are a superset ([`names_subject`] decides).
+    fn candidates(&self, subject: &str) -> (&[SignalRow], bool) {
+        let (found, exact) = if let Some(node) = subject.strip_prefix("node/") {
+            (self.by_node.get(node), true)
+        } else if let Some(component) = subject.strip_prefix("component/") {
+            (self.by_component.get(component), true)
+        } else {
+            (self.by_object.get(object_base(subject)), false)
+        };
+        (found.map_or(&[], Vec::as_slice), exact)
+    }
+}
+
+/// Where each cited `(path, line)` is in the timeline: the first row read there, or a row that also saw it.
+fn cited_rows<'a>(timeline: &'a [TimelineRow], findings: &'a [Finding]) -> FxHashMap<(&'a str, u64), usize> {
+    let mut at: FxHashMap<(&str, u64), Option<usize>> = findings
+        .iter()
+        .flat_map(|f| f.evidence.iter().map(|e| ((e.path.as_str(), e.line), None)))
+        .collect();
+    for (i, r) in timeline.iter().enumerate() {
+        for s in std::iter::once(&r.source).chain(&r.also_in) {
+            if let Some(slot @ None) = at.get_mut(&(s.path.as_str(), s.line)) {
+                *slot = Some(i);
+            }
+        }
+    }
+    at.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()
+}
+
+/// One finding's candidate rows in preference order: the rows it cites, in its order, then the signal rows of its
+/// subjects inside its window by severity, then time order.
+fn candidates_of(
+    f: &Finding,
+    timeline: &[TimelineRow],
+    cited: &FxHashMap<(&str, u64), usize>,
+    signalled: &SignalRows,
+) -> Vec<usize> {
+    let mut list: Vec<usize> = Vec::new();
+    for e in &f.evidence {
+        if let Some(&i) = cited.get(&(e.path.as_str(), e.line)) {
+            if !list.contains(&i) {
+                list.push(i);
+            }
+        }
+    }
+    let own: FxHashSet<usize> = list.iter().copied().collect();
+    let Some(window) = window(f) else { return list };
+    let mut rows: Vec<SignalRow> = Vec::new();
+    for s in &f.subjects {
+        let (found, exact) = signalled.candidates(s);
+        rows.extend(
+            found
+                .iter()
+                .filter(|e| e.meets(window) && !own.contains(&e.row))
+                .filter(|e| exact || names_subject(&timeline[e.row], s)),
+        );
+    }
+    if f.subjects.len() > 1 {
+        rows.sort_unstable_by_key(|e| e.row);
+        rows.dedup_by_key(|e| e.row);
+    }
+    // Rows in timeline order, split by severity: the concatenation is (severity, time) order without a sort.
+    let mut by_rank: [Vec<usize>; 4] = Default::default();
+    for e in rows {
+        by_rank[e.rank as usize].push(e.row);
+    }
+    list.extend(by_rank.into_iter().flatten());
+    list
 }
 
 /// Chooses at most `cap` key events. Every finding gets its turn in a round: its evidence rows in the order it
 /// cites them (the detectors cite the telling line first), then its window's signal rows by severity and time;
 /// so no finding is crowded out by another's many lines.
 pub(super) fn select<'a>(timeline: &'a [TimelineRow], findings: &[Finding], cap: usize) -> KeyEvents<'a> {
-    // Where each (path, line) is in the timeline (first occurrence or a place it was also seen).
-    let mut at_source: FxHashMap<(&str, u64), usize> = FxHashMap::default();
-    for (i, r) in timeline.iter().enumerate() {
-        at_source.entry((r.source.path.as_str(), r.source.line)).or_insert(i);
-        for s in &r.also_in {
-            at_source.entry((s.path.as_str(), s.line)).or_insert(i);
-        }
-    }
-    // Candidates per finding, in preference order.
+    let cited = cited_rows(timeline, findings);
+    let signalled = SignalRows::new(timeline);
     let per_finding: Vec<Vec<usize>> = findings
-        .iter()
-        .map(|f| {
-            let mut list: Vec<usize> = Vec::new();
-            for e in &f.evidence {
-                if let Some(&i) = at_source.get(&(e.path.as_str(), e.line)) {
-                    if !list.contains(&i) {
-                        list.push(i);
-                    }
-                }
-            }
-            let cited = list.len();
-            let mut windowed: Vec<usize> = timeline
-                .iter()
-                .enumerate()
-                .filter(|(i, r)| {
-                    r.signal.is_some()
-                        && !list[..cited].contains(i)
-                        && in_window(r, f)
-                        && f.subjects.iter().any(|s| names_subject(r, s))
-                })
-                .map(|(i, _)| i)
-                .collect();
-            windowed.sort_by_key(|&i| (severity_rank(timeline[i].severity), i));
-            list.extend(windowed);
-            list
-        })
+        .par_iter()
+        .map(|f| candidates_of(f, timeline, &cited, &signalled))
         .collect();
-    // Identical events collapse: group the candidate rows.
+    // Identical events collapse: every candidate row, in timeline order, joins the group of its key.
     type Key<'k> = (
         Option<&'k str>,
         Option<&'k str>,
@@ -120,24 +223,23 @@ pub(super) fn select<'a>(timeline: &'a [TimelineRow], findings: &[Finding], cap:
         Option<crate::signals::SignalKind>,
         &'k str,
     );
-    let key = |r: &'a TimelineRow| -> Key<'a> {
-        (
+    let mut is_candidate = vec![false; timeline.len()];
+    for &i in per_finding.iter().flatten() {
+        is_candidate[i] = true;
+    }
+    const NO_GROUP: usize = usize::MAX;
+    let mut group_of_row = vec![NO_GROUP; timeline.len()];
+    let mut group_of: FxHashMap<Key<'a>, usize> = FxHashMap::default();
+    let mut groups: Vec<KeyEvent<'a>> = Vec::new();
+    for (i, r) in timeline.iter().enumerate().filter(|(i, _)| is_candidate[*i]) {
+        let key: Key<'a> = (
             r.node.as_deref(),
             r.component.as_deref(),
             r.object.as_deref(),
             r.signal,
             r.message.as_str(),
-        )
-    };
-    let mut group_of: FxHashMap<Key<'a>, usize> = FxHashMap::default();
-    let mut groups: Vec<KeyEvent<'a>> = Vec::new();
-    let mut row_group: FxHashMap<usize, usize> = FxHashMap::default();
-    let mut all: Vec<usize> = per_finding.iter().flatten().copied().collect();
-    all.sort_unstable();
-    all.dedup();
-    for i in all {
-        let r = &timeline[i];
-        let g = *group_of.entry(key(r)).or_insert_with(|| {
+        );
+        let g = *group_of.entry(key).or_insert_with(|| {
             groups.push(KeyEvent {
                 row: r,
                 at: None,
@@ -156,15 +258,7 @@ pub(super) fn select<'a>(timeline: &'a [TimelineRow], findings: &[Finding], cap:
         e.last_at = e.last_at.max(r.last_at.or(r.at));
         e.count += r.count;
         e.rows += 1;
-        row_group.insert(i, g);
-    }
-    for (fi, list) in per_finding.iter().enumerate() {
-        for i in list {
-            let e = &mut groups[row_group[i]];
-            if !e.findings.contains(&fi) {
-                e.findings.push(fi);
-            }
-        }
+        group_of_row[i] = g;
     }
     let qualified = groups.len();
     // Round robin over the findings until the cap.
@@ -174,9 +268,9 @@ pub(super) fn select<'a>(timeline: &'a [TimelineRow], findings: &[Finding], cap:
     while picked < cap.min(qualified) {
         let mut progressed = false;
         for (fi, list) in per_finding.iter().enumerate() {
-            while let Some(i) = list.get(cursors[fi]) {
+            while let Some(&i) = list.get(cursors[fi]) {
                 cursors[fi] += 1;
-                let g = row_group[i];
+                let g = group_of_row[i];
                 if !chosen[g] {
                     chosen[g] = true;
                     picked += 1;
@@ -192,6 +286,15 @@ pub(super) fn select<'a>(timeline: &'a [TimelineRow], findings: &[Finding], cap:
             break;
         }
     }
+    // Which findings each chosen event belongs to (findings in order, so a repeat is the last one pushed).
+    for (fi, list) in per_finding.iter().enumerate() {
+        for &i in list {
+            let g = group_of_row[i];
+            if chosen[g] && groups[g].findings.last() != Some(&fi) {
+                groups[g].findings.push(fi);
+            }
+        }
+    }
     let mut events: Vec<KeyEvent<'a>> = groups
         .into_iter()
         .zip(chosen)
@@ -200,9 +303,6 @@ pub(super) fn select<'a>(timeline: &'a [TimelineRow], findings: &[Finding], cap:
         .collect();
     // Time order (rows without a time last), stable on the timeline's own order.
     events.sort_by_key(|e| (e.at.is_none(), e.at));
-    for e in &mut events {
-        e.findings.sort_unstable();
-    }
     KeyEvents { events, qualified }
 }
 
@@ -293,6 +393,64 @@ mod tests {
         assert_eq!((pleg_event.count, pleg_event.rows), (2, 2));
         assert_eq!((pleg_event.at, pleg_event.last_at), (Some(110 * S), Some(140 * S)));
         assert_eq!(pleg_event.findings, [0]);
+    }
+
+    #[test]
+    fn subject_index_finds_every_row_naming_a_subject() {
+        let sig = Some(SignalKind::PlegUnhealthy);
+        let timeline = vec![
+            row(1, 1, "w2", Some("pod/ns/web-1:app"), sig, "a"),
+            row(2, 2, "w1", Some("node/default/w2"), sig, "b"),
+            row(3, 3, "w1", Some("pod/ns/web-1"), sig, "c"),
+            row(4, 4, "w1", Some("pod/ns/web-12"), sig, "d"),
+            row(5, 5, "w1", Some("pod/ns/web-1:app"), None, "no signal"),
+        ];
+        let idx = SignalRows::new(&timeline);
+        // Every row naming each subject is a candidate (the index may hold more; names_subject decides).
+        for subject in [
+            "node/w2",
+            "node/w1",
+            "pod/ns/web-1",
+            "pod/ns/web-1:app",
+            "component/kubelet",
+            "pod/ns/web-12",
+        ] {
+            let named: Vec<usize> = (0..timeline.len())
+                .filter(|&i| timeline[i].signal.is_some() && names_subject(&timeline[i], subject))
+                .collect();
+            let (c, exact) = idx.candidates(subject);
+            let c: Vec<usize> = c.iter().map(|e| e.row).collect();
+            assert!(named.iter().all(|i| c.contains(i)), "{subject}: {named:?} in {c:?}");
+            if exact {
+                assert_eq!(c, named, "{subject}");
+            }
+            assert!(!named.is_empty(), "{subject}");
+        }
+        let (w2, exact) = idx.candidates("node/w2");
+        assert_eq!(
+            (w2.iter().map(|e| e.row).collect::<Vec<_>>(), exact),
+            (vec![0, 1], true)
+        );
+        assert!(idx.candidates("job/ns/x").0.is_empty());
+    }
+
+    #[test]
+    fn a_row_spanning_into_the_window_meets_it() {
+        let sig = Some(SignalKind::PlegUnhealthy);
+        let mut long = row(10, 1, "w2", None, sig, "began before, lasted into the window");
+        long.last_at = Some(150 * S);
+        let mut short = row(20, 2, "w2", None, sig, "over before the window");
+        short.last_at = Some(60 * S);
+        let after = row(250, 3, "w2", None, sig, "after the window");
+        let inside = row(120, 4, "w2", None, sig, "inside");
+        let timeline = vec![long, short, inside, after];
+        let f = finding("node-not-ready", 100, 200, &["node/w2"], &[]);
+        let lines: Vec<u64> = select(&timeline, &[f], 50)
+            .events
+            .iter()
+            .map(|e| e.row.source.line)
+            .collect();
+        assert_eq!(lines, [1, 4]);
     }
 
     #[test]
