@@ -262,13 +262,13 @@ pub fn format_time(ns: i64) -> String {
 
 /// Serializes an instant as RFC 3339 UTC.
 pub(crate) fn ser_time_ns<S: Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format_time(*t))
+    s.serialize_str(parsers::time::Rfc3339::of(*t).as_str())
 }
 
 /// Serializes an optional instant as RFC 3339 UTC.
 pub(crate) fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
     match t {
-        Some(ns) => s.serialize_str(&format_time(*ns)),
+        Some(ns) => s.serialize_str(parsers::time::Rfc3339::of(*ns).as_str()),
         None => s.serialize_none(),
     }
 }

@@ -72,30 +72,57 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// RFC 3339 UTC of nanoseconds since 1970 (`2020-04-24T13:38:26.252501Z`): the fraction only when non-zero,
 /// in 3, 6 or 9 digits (milli-, micro-, nanoseconds), as every report prints times.
 pub fn format_rfc3339(ns: i64) -> String {
-    let secs = ns.div_euclid(1_000_000_000);
-    let frac = ns.rem_euclid(1_000_000_000);
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
-    let sod = secs.rem_euclid(86_400);
-    let mut out = format!(
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
-        sod / 3600,
-        sod / 60 % 60,
-        sod % 60
-    );
-    if frac != 0 {
-        let f = format!("{frac:09}");
-        let digits = if frac % 1_000_000 == 0 {
-            3
-        } else if frac % 1_000 == 0 {
-            6
-        } else {
-            9
+    Rfc3339::of(ns).as_str().to_string()
+}
+
+/// [`format_rfc3339`] written on the stack: reports print one per timeline row, and an allocation and the
+/// formatting machinery per time cost more than the digits.
+#[derive(Clone, Copy, Debug)]
+pub struct Rfc3339 {
+    buf: [u8; 30],
+    len: usize,
+}
+
+impl Rfc3339 {
+    /// The text of `ns` (any `i64`: years 1677 to 2262, always four digits).
+    pub fn of(ns: i64) -> Rfc3339 {
+        let secs = ns.div_euclid(1_000_000_000);
+        let frac = ns.rem_euclid(1_000_000_000) as u32;
+        let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
+        let sod = secs.rem_euclid(86_400) as u32;
+        let mut buf = [0u8; 30];
+        let mut put = |at: usize, value: u32, width: usize| {
+            let mut v = value;
+            for i in (at..at + width).rev() {
+                buf[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
         };
-        out.push('.');
-        out.push_str(&f[..digits]);
+        put(0, y as u32, 4);
+        put(5, mo, 2);
+        put(8, d, 2);
+        put(11, sod / 3600, 2);
+        put(14, sod / 60 % 60, 2);
+        put(17, sod % 60, 2);
+        let digits = match frac {
+            0 => 0,
+            f if f % 1_000_000 == 0 => 3,
+            f if f % 1_000 == 0 => 6,
+            _ => 9,
+        };
+        put(20, frac / 10u32.pow(9 - digits as u32), digits);
+        for (at, c) in [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'.')] {
+            buf[at] = c;
+        }
+        let len = if digits == 0 { 19 } else { 20 + digits };
+        buf[len] = b'Z';
+        Rfc3339 { buf, len: len + 1 }
     }
-    out.push('Z');
-    out
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).expect("ASCII digits and separators")
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -266,6 +293,10 @@ mod tests {
             "2023-03-13T10:02:44.000000001Z"
         );
         assert_eq!(format_rfc3339(-1_000_000_000), "1969-12-31T23:59:59Z");
+        assert_eq!(format_rfc3339(i64::MIN), "1677-09-21T00:12:43.145224192Z");
+        assert_eq!(format_rfc3339(i64::MAX), "2262-04-11T23:47:16.854775807Z");
+        assert_eq!(format_rfc3339(1_000_000), "1970-01-01T00:00:00.001Z");
+        assert_eq!(format_rfc3339(1_000), "1970-01-01T00:00:00.000001Z");
         for ns in [951_782_400_000_000_000i64, 4_107_542_400_123_000_000] {
             let (t, _) = rfc3339(format_rfc3339(ns).as_bytes()).unwrap();
             assert_eq!(t, RawTime::Instant { unix_nanos: ns });

@@ -40,7 +40,7 @@ impl Serialize for When {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         match *self {
-            When::At(t) => s.serialize_str(&crate::time::format_rfc3339(t)),
+            When::At(t) => s.serialize_str(crate::time::Rfc3339::of(t).as_str()),
             When::Ago { secs, resolution } => {
                 let mut m = s.serialize_map(Some(2))?;
                 m.serialize_entry("ago_s", &secs)?;
