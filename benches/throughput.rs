@@ -64,6 +64,8 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
+    bench_prefilter(c, &text);
+
     let mut g = c.benchmark_group("analyze");
     g.throughput(Throughput::Bytes(bytes));
     g.sample_size(10);
@@ -77,6 +79,30 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     bench_dumps(c);
+}
+
+/// The SIMD anchor prefilter over what the scanner gives it: the message and what follows it on the line, for
+/// every record below warning level (warnings are kept without it).
+fn bench_prefilter(c: &mut Criterion, text: &[u8]) {
+    use parsers::Severity;
+    let mut scratch = Scratch::default();
+    let mut messages: Vec<Vec<u8>> = Vec::new();
+    for l in text.split(|&c| c == b'\n') {
+        if let Line::Record(rec) = line::parse(l, Format::Text, &mut scratch) {
+            let at = (rec.message.as_ptr() as usize).wrapping_sub(l.as_ptr() as usize);
+            if rec.severity < Severity::Warning && at <= l.len() {
+                messages.push(l[at..].to_vec());
+            }
+        }
+    }
+    let bytes: usize = messages.iter().map(Vec::len).sum();
+    let mut g = c.benchmark_group("signals");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("prefilter (one core, messages below warning)", |b| {
+        b.iter(|| messages.iter().filter(|m| postmortem::signals::prefilter(m)).count())
+    });
+    g.finish();
 }
 
 /// kubectl dumps of the `cronjob-webhook-lag` corpus bundle, repeated to a few MiB: the events table and the

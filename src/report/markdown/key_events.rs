@@ -123,10 +123,14 @@ impl<'a> SignalRows<'a> {
             }
             if let Some(o) = r.object.as_deref() {
                 idx.by_object.entry(object_base(o)).or_default().push(e);
-                // `node/<name>` and Events' `node/<namespace>/<name>` name the node `<name>`.
-                if let Some(n) = o.strip_prefix("node/").and_then(|rest| rest.rsplit('/').next()) {
-                    if r.node.as_deref() != Some(n) {
-                        idx.by_node.entry(n).or_default().push(e);
+                // `node/<name>` and Events' `node/<namespace>/<name>` name the node `<name>`; detectors that read
+                // a node from such an object may also name it `<namespace>/<name>`.
+                if let Some(rest) = o.strip_prefix("node/") {
+                    let last = rest.rsplit('/').next().unwrap_or(rest);
+                    for n in std::iter::once(last).chain((last != rest).then_some(rest)) {
+                        if r.node.as_deref() != Some(n) {
+                            idx.by_node.entry(n).or_default().push(e);
+                        }
                     }
                 }
             }
@@ -134,17 +138,23 @@ impl<'a> SignalRows<'a> {
         idx
     }
 
-    /// Rows (in timeline order) that may name `subject`, and whether all of them do: a node's or a component's
-    /// rows are exact; an object's are a superset ([`names_subject`] decides).
-    fn candidates(&self, subject: &str) -> (&[SignalRow], bool) {
-        let (found, exact) = if let Some(node) = subject.strip_prefix("node/") {
-            (self.by_node.get(node), true)
+    /// Rows (each list in timeline order) that may name `subject`, and whether all of them do: a plain node
+    /// name's or a component's rows are exact; an object's, or a node named `<namespace>/<name>` (whose rows may
+    /// be filed under `<name>`), are a superset ([`names_subject`] decides).
+    fn candidates(&self, subject: &str) -> ([&[SignalRow]; 2], bool) {
+        fn list<'m>(m: &'m FxHashMap<&str, Vec<SignalRow>>, k: &str) -> &'m [SignalRow] {
+            m.get(k).map_or(&[], Vec::as_slice)
+        }
+        if let Some(node) = subject.strip_prefix("node/") {
+            match node.rsplit_once('/') {
+                Some((_, last)) => ([list(&self.by_node, node), list(&self.by_node, last)], false),
+                None => ([list(&self.by_node, node), &[]], true),
+            }
         } else if let Some(component) = subject.strip_prefix("component/") {
-            (self.by_component.get(component), true)
+            ([list(&self.by_component, component), &[]], true)
         } else {
-            (self.by_object.get(object_base(subject)), false)
-        };
-        (found.map_or(&[], Vec::as_slice), exact)
+            ([list(&self.by_object, object_base(subject)), &[]], false)
+        }
     }
 }
 
@@ -183,16 +193,19 @@ fn candidates_of(
     let own: FxHashSet<usize> = list.iter().copied().collect();
     let Some(window) = window(f) else { return list };
     let mut rows: Vec<SignalRow> = Vec::new();
+    let mut lists = 0;
     for s in &f.subjects {
         let (found, exact) = signalled.candidates(s);
-        rows.extend(
-            found
-                .iter()
-                .filter(|e| e.meets(window) && !own.contains(&e.row))
-                .filter(|e| exact || names_subject(&timeline[e.row], s)),
-        );
+        for list in found.into_iter().filter(|l| !l.is_empty()) {
+            lists += 1;
+            rows.extend(
+                list.iter()
+                    .filter(|e| e.meets(window) && !own.contains(&e.row))
+                    .filter(|e| exact || names_subject(&timeline[e.row], s)),
+            );
+        }
     }
-    if f.subjects.len() > 1 {
+    if lists > 1 {
         rows.sort_unstable_by_key(|e| e.row);
         rows.dedup_by_key(|e| e.row);
     }
@@ -404,11 +417,13 @@ mod tests {
             row(3, 3, "w1", Some("pod/ns/web-1"), sig, "c"),
             row(4, 4, "w1", Some("pod/ns/web-12"), sig, "d"),
             row(5, 5, "w1", Some("pod/ns/web-1:app"), None, "no signal"),
+            row(6, 6, "", Some("node/x/default/w2"), sig, "e"),
         ];
         let idx = SignalRows::new(&timeline);
         // Every row naming each subject is a candidate (the index may hold more; names_subject decides).
         for subject in [
             "node/w2",
+            "node/default/w2",
             "node/w1",
             "pod/ns/web-1",
             "pod/ns/web-1:app",
@@ -418,8 +433,8 @@ mod tests {
             let named: Vec<usize> = (0..timeline.len())
                 .filter(|&i| timeline[i].signal.is_some() && names_subject(&timeline[i], subject))
                 .collect();
-            let (c, exact) = idx.candidates(subject);
-            let c: Vec<usize> = c.iter().map(|e| e.row).collect();
+            let (lists, exact) = idx.candidates(subject);
+            let c: Vec<usize> = lists.iter().flat_map(|l| l.iter().map(|e| e.row)).collect();
             assert!(named.iter().all(|i| c.contains(i)), "{subject}: {named:?} in {c:?}");
             if exact {
                 assert_eq!(c, named, "{subject}");
@@ -428,10 +443,27 @@ mod tests {
         }
         let (w2, exact) = idx.candidates("node/w2");
         assert_eq!(
-            (w2.iter().map(|e| e.row).collect::<Vec<_>>(), exact),
-            (vec![0, 1], true)
+            (w2[0].iter().map(|e| e.row).collect::<Vec<_>>(), exact),
+            (vec![0, 1, 5], true)
         );
-        assert!(idx.candidates("job/ns/x").0.is_empty());
+        assert!(idx.candidates("job/ns/x").0.iter().all(|l| l.is_empty()));
+    }
+
+    #[test]
+    fn a_node_named_with_its_namespace_keeps_its_rows() {
+        // pids and oom read a node from an Event's object `node/<namespace>/<name>` when the row has no node.
+        let mut r = row(
+            150,
+            1,
+            "",
+            Some("node/default/w2"),
+            Some(SignalKind::ForkFailed),
+            "fork failed",
+        );
+        r.node = None;
+        let f = finding("pid-exhaustion", 100, 200, &["node/default/w2"], &[]);
+        let k = select(std::slice::from_ref(&r), &[f], 50);
+        assert_eq!((k.events.len(), k.qualified), (1, 1));
     }
 
     #[test]
