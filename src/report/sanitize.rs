@@ -1,8 +1,14 @@
 //! Log text is untrusted: helpers that make it safe for a terminal and for Markdown.
 
+use std::borrow::Cow;
+
 /// Removes terminal control sequences (ANSI CSI/OSC escapes) and control characters other than tab; newlines
-/// become ` ⏎ ` so a row stays one line.
-pub fn for_terminal(s: &str) -> String {
+/// become ` ⏎ ` so a row stays one line. Text without control characters (nearly all) is borrowed as it is.
+pub fn for_terminal(s: &str) -> Cow<'_, str> {
+    // C0 controls and DEL are single bytes; C1 controls (U+0080..U+009F) are encoded after a 0xC2 byte.
+    if !s.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -14,7 +20,7 @@ pub fn for_terminal(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
@@ -124,15 +130,15 @@ pub fn for_mermaid_title(s: &str, max: usize) -> String {
     if out.is_empty() {
         "untitled".to_string()
     } else {
-        out
+        out.into_owned()
     }
 }
 
 /// Cuts text to `max` characters, marking the cut with `…`.
-pub fn shorten(s: &str, max: usize) -> String {
+pub fn shorten(s: &str, max: usize) -> Cow<'_, str> {
     match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
+        Some((i, _)) => Cow::Owned(format!("{}…", &s[..i])),
+        None => Cow::Borrowed(s),
     }
 }
 
@@ -150,6 +156,10 @@ mod tests {
         assert_eq!(for_terminal("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
         assert_eq!(for_terminal("title\u{1b}]0;pwned\u{7}x"), "titlex");
         assert_eq!(for_terminal("bell\u{7}\r\nnext"), "bell ⏎ next");
+        // C1 controls (NEL, the one-byte CSI) are removed too; clean text, accents included, is not copied.
+        assert_eq!(for_terminal("a\u{85}b\u{9b}c\u{7f}"), "abc");
+        assert!(matches!(for_terminal("Grüße, 日本"), Cow::Borrowed("Grüße, 日本")));
+        assert_eq!(for_terminal("5 ¢"), "5 ¢");
     }
 
     #[test]

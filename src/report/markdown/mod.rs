@@ -207,7 +207,7 @@ fn measured(f: &Finding, out: &mut dyn Write) -> io::Result<()> {
     for (k, v) in &f.measured {
         match scalar(v) {
             Some(s) => rows.push(format!("| {} | {s} |", cell(k))),
-            None => blocks.push(shorten(&format!("{k}: {v}").replace(['\n', '\r'], " "), 2000)),
+            None => blocks.push(shorten(&format!("{k}: {v}").replace(['\n', '\r'], " "), 2000).into_owned()),
         }
     }
     if !rows.is_empty() {
