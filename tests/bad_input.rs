@@ -56,20 +56,6 @@ fn no_panic(out: &Output) {
     assert!(!err.contains("internal error"), "internal error: {err}");
 }
 
-/// Runs with `--format json`, expects exit 0, returns the report.
-fn run_json(args: &[&str]) -> Value {
-    let mut all = vec!["--format", "json"];
-    all.extend_from_slice(args);
-    let out = run(&all);
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
 fn problems(i: &Value) -> Vec<&str> {
     i["problems"]
         .as_array()
@@ -161,7 +147,7 @@ fn binary_journal_and_elf_next_to_a_log() {
     fs::write(d.join("system.journal"), &journal).unwrap();
     fs::write(d.join("kubelet"), ELF_HEAD).unwrap();
     fs::write(d.join("kubelet.log"), lines(&[JOURNALD_KUBELET])).unwrap();
-    let v = run_json(&[s(d)]);
+    let v = common::analyze_json(&[s(d)]);
 
     let j = input(&v, "system.journal");
     assert_eq!(j["format"], "binary");
@@ -194,7 +180,7 @@ fn binary_members_of_a_bundle_are_named_binary_with_their_bytes() {
         ("node-1/system.journal", journal),
     ]);
     fs::write(&f, gz(&t)).unwrap();
-    let v = run_json(&[s(&f)]);
+    let v = common::analyze_json(&[s(&f)]);
     let e = input(&v, "bundle.tar.gz!/node-1/kubelet");
     assert_eq!(e["format"], "binary");
     assert_eq!(e["bytes"], ELF_HEAD.len());
@@ -216,7 +202,7 @@ fn invalid_utf8_in_a_kept_line_is_replaced_and_reported() {
         b"W0315 13:43:08.562657   29271 request.go:627] Throttling request took 101.029465ms, request: GET:https://104.197.205.46/api/v1/namespaces/d\xe9fault/\xff\xfe\n",
     );
     fs::write(&f, bytes).unwrap();
-    let v = run_json(&[s(&f)]);
+    let v = common::analyze_json(&[s(&f)]);
     let i = input(&v, "kubelet.log");
     assert_eq!(
         (i["lines"].as_u64(), i["parsed"].as_u64(), i["skipped"].as_u64()),
@@ -257,7 +243,7 @@ fn line_over_1_mib_is_reported_and_the_file_still_read() {
     fs::write(d.join("kubelet.log.1.gz"), e.finish().unwrap()).unwrap();
     no_mtime(&d.join("kubelet.log"));
     no_mtime(&d.join("kubelet.log.1.gz"));
-    let v = run_json(&["--year", "2016", s(d)]);
+    let v = common::analyze_json(&["--year", "2016", s(d)]);
     for (path, len) in [("kubelet.log", giant.len()), ("kubelet.log.1.gz", huge.len())] {
         let i = input(&v, path);
         assert_eq!(i["lines"], 3, "{path}");
@@ -294,7 +280,7 @@ fn empty_file_is_listed_with_its_reason() {
     fs::write(d.join("kube-proxy.log"), "").unwrap();
     // An empty file inside gzip is empty too.
     fs::write(d.join("kube-proxy.log.1.gz"), gz(b"")).unwrap();
-    let v = run_json(&[s(d)]);
+    let v = common::analyze_json(&[s(d)]);
     for path in ["kube-proxy.log", "kube-proxy.log.1.gz"] {
         let i = input(&v, path);
         assert_eq!(problems(i), ["empty file"], "{path}");
@@ -319,7 +305,7 @@ fn unreadable_file_is_reported_and_the_rest_read() {
         eprintln!("skipped: secret.log is still readable (running as root?)");
         return;
     }
-    let v = run_json(&[s(d)]);
+    let v = common::analyze_json(&[s(d)]);
     let i = input(&v, "secret.log");
     assert_eq!(i["format"], "unreadable");
     assert_eq!(problems(i), ["permission denied"]);
@@ -344,7 +330,7 @@ fn broken_symlink_and_symlink_loops_are_reported() {
     // A folder link back to its parent: a loop through folders.
     fs::create_dir(d.join("logs/sub")).unwrap();
     symlink("..", &d.join("logs/sub/up"));
-    let v = run_json(&[s(&d.join("logs"))]);
+    let v = common::analyze_json(&[s(&d.join("logs"))]);
     assert_eq!(
         problems(input(&v, "kubelet-current.log")),
         ["broken symlink -> ../gone/kubelet.log"]
@@ -387,7 +373,7 @@ fn damaged_gzip_keeps_what_came_before_and_says_so() {
     dead.extend(std::iter::repeat_n(0xdeu8, 64));
     fs::write(d.join("kubelet.log.3.gz"), &dead).unwrap();
 
-    let v = run_json(&[s(d)]);
+    let v = common::analyze_json(&[s(d)]);
     let one = input(&v, "kubelet.log.1.gz");
     assert_eq!(one["lines"], 3);
     assert_eq!(one["bytes"], good.len());
@@ -449,7 +435,7 @@ fn damaged_tar_keeps_the_members_before_the_damage() {
     // Cut inside the second member's data.
     fs::write(d.join("cut.tar"), &t[..1024 + 512 + 300]).unwrap();
 
-    let v = run_json(&[s(d)]);
+    let v = common::analyze_json(&[s(d)]);
     let c = input(&v, "corrupt.tar");
     assert_eq!(c["format"], "unreadable");
     let p = problems(c);
@@ -489,7 +475,7 @@ fn tar_gz_bundle_members_have_bang_paths() {
         ("./node-1/containerd.log", lines(&[JOURNALD_CONTAINERD]).as_bytes()),
     ]);
     fs::write(&f, gz(&t)).unwrap();
-    let v = run_json(&[s(&f)]);
+    let v = common::analyze_json(&[s(&f)]);
     let paths: Vec<&str> = v["inputs"]
         .as_array()
         .unwrap()
@@ -531,7 +517,7 @@ fn crlf_line_endings_are_read_like_lf() {
     fs::write(d.join("lf.log"), text.replace("\r\n", "\n")).unwrap();
     no_mtime(&d.join("crlf.log"));
     no_mtime(&d.join("lf.log"));
-    let v = run_json(&["--year", "2018", s(d)]);
+    let v = common::analyze_json(&["--year", "2018", s(d)]);
     let (c, l) = (input(&v, "crlf.log"), input(&v, "lf.log"));
     for k in [
         "format", "lines", "parsed", "skipped", "first", "last", "problems", "levels",
@@ -570,7 +556,7 @@ fn nul_bytes_after_the_sniffed_head_do_not_stop_the_file() {
     bytes.push(b'\n');
     fs::write(&f, &bytes).unwrap();
     no_mtime(&f);
-    let v = run_json(&["--year", "2020", s(&f)]);
+    let v = common::analyze_json(&["--year", "2020", s(&f)]);
     let i = input(&v, "kube-controller-manager.log");
     assert_eq!(i["format"], "klog");
     assert_eq!(i["lines"], head_lines + 2);
@@ -669,7 +655,7 @@ fn mixed_folder_exits_0_with_good_sources_in_the_timeline_and_bad_ones_in_inputs
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     mixed_folder(d);
-    let v = run_json(&[s(d)]);
+    let v = common::analyze_json(&[s(d)]);
     let sources: std::collections::BTreeSet<&str> =
         rows(&v).iter().map(|r| r["source"]["path"].as_str().unwrap()).collect();
     assert_eq!(

@@ -2,27 +2,12 @@
 //! sources, the inputs table, how time was decided, and the exit codes.
 
 mod common;
-use common::{corpus, input};
+use common::{analyze_json, corpus, input};
 use serde_json::Value;
-use std::process::{Command, Output};
+use std::process::Command;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_postmortem"))
-}
-
-fn run_json(args: &[&str]) -> (Value, Output) {
-    let out = bin()
-        .args(["analyze", "--format", "json", "--quiet"])
-        .args(args)
-        .output()
-        .expect("binary runs");
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (serde_json::from_slice(&out.stdout).expect("valid JSON"), out)
 }
 
 fn ts(s: &Value) -> chrono::DateTime<chrono::FixedOffset> {
@@ -36,7 +21,7 @@ fn rows(v: &Value) -> &Vec<Value> {
 #[test]
 fn etcd_bundle_inputs_table() {
     let dir = corpus("etcd-probe-loop");
-    let (v, _) = run_json(&[dir.to_str().unwrap()]);
+    let v = analyze_json(&[dir.to_str().unwrap()]);
     assert_eq!(v["version"], 1);
     // Findings are checked in tests/findings_corpus.rs; the inputs table is this test's subject.
     assert!(v["findings"].is_array());
@@ -93,7 +78,7 @@ fn etcd_bundle_inputs_table() {
 #[test]
 fn etcd_bundle_merged_order_across_sources() {
     let dir = corpus("etcd-probe-loop");
-    let (v, _) = run_json(&[dir.to_str().unwrap()]);
+    let v = analyze_json(&[dir.to_str().unwrap()]);
     let t = rows(&v);
     // Sorted by time.
     let ats: Vec<_> = t.iter().map(|r| ts(&r["at"])).collect();
@@ -172,7 +157,7 @@ fn markdown_report_has_inputs_and_timeline() {
 #[test]
 fn since_until_filter_rows() {
     let dir = corpus("etcd-probe-loop");
-    let (v, _) = run_json(&[
+    let v = analyze_json(&[
         dir.to_str().unwrap(),
         "--since",
         "2023-03-13T10:05:00Z",

@@ -1,9 +1,10 @@
 //! The JSON report against `schema/report.schema.json`: every corpus bundle's output validates (strictly: every
 //! key the output has is declared), and broken documents do not.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -59,20 +60,9 @@ fn bundles() -> Vec<PathBuf> {
 }
 
 fn analyze_json(bundle: &Path, extra: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
-        .args(["analyze", "--format", "json", "--quiet"])
-        .arg(bundle)
-        .args(extra)
-        .output()
-        .expect("binary runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}: {}",
-        bundle.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
+    let mut args = vec![bundle.as_os_str()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    common::analyze_json(&args)
 }
 
 #[test]

@@ -4,27 +4,15 @@
 
 use flate2::{Compression, GzBuilder};
 mod common;
-use common::input;
+use common::{analyze_json, input};
 use serde_json::Value;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_postmortem"))
-}
-
-fn run_json(args: &[&str]) -> (Value, Output) {
-    let out = bin()
-        .args(["analyze", "--format", "json", "--quiet"])
-        .args(args)
-        .output()
-        .expect("binary runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("panicked"), "panic: {err}");
-    assert!(out.status.success(), "exit {:?}, stderr: {err}", out.status);
-    (serde_json::from_slice(&out.stdout).expect("valid JSON"), out)
 }
 
 fn rows(v: &Value) -> &Vec<Value> {
@@ -95,7 +83,7 @@ fn klog_preamble_year_and_dec_jan_rollover() {
         ]),
     );
     // The file's mtime (2026 or whatever today is) must not matter: the preamble wins.
-    let (v, _) = run_json(&[s(d)]);
+    let v = analyze_json(&[s(d)]);
     let i = input(&v, rel);
     assert_eq!(i["format"], "klog");
     assert_eq!(i["node"], "node-1");
@@ -161,7 +149,7 @@ fn yearless_journald_takes_its_year_from_containerd_of_the_same_node() {
         &lines(&["May 06 16:10:00 node-3 kubelet[912]: E0506 16:10:00.000100     912 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m0.5s ago; threshold is 3m0s"]),
     );
     no_mtime(d, "node-3/kubelet.log");
-    let (v, _) = run_json(&[s(d)]);
+    let v = analyze_json(&[s(d)]);
 
     let c = input(&v, "node-1/containerd.log");
     assert_eq!(c["node"], "node-1");
@@ -222,7 +210,7 @@ fn yearless_source_without_anchor_uses_year_flag() {
         &lines(&["E0719 18:13:26.969181 2129392 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s"]),
     );
     no_mtime(d, "kubelet.log");
-    let (v, _) = run_json(&["--year", "2017", s(d)]);
+    let v = analyze_json(&["--year", "2017", s(d)]);
     let i = input(&v, "kubelet.log");
     assert_eq!(
         basis(i),
@@ -232,7 +220,7 @@ fn yearless_source_without_anchor_uses_year_flag() {
     assert_eq!(rows(&v)[0]["at"], "2017-07-19T18:13:26.969181Z");
 
     // Without the flag the year is assumed, and the basis says so.
-    let (v, _) = run_json(&[s(d)]);
+    let v = analyze_json(&[s(d)]);
     let b = basis(input(&v, "kubelet.log"));
     assert!(b.contains("ASSUMED current year (no anchor; pass --year)"), "{b}");
 }
@@ -261,8 +249,8 @@ fn tz_for_one_node_shifts_only_its_wall_clocks() {
     );
     let at = |v: &Value, path: &str| row(v, path, 1)["at"].as_str().unwrap().to_string();
 
-    let (plain, _) = run_json(&[s(d)]);
-    let (berlin, _) = run_json(&["--tz", "node-2=Europe/Berlin", s(d)]);
+    let plain = analyze_json(&[s(d)]);
+    let berlin = analyze_json(&["--tz", "node-2=Europe/Berlin", s(d)]);
     // Wall clocks of node-2: -2 h. node-1: untouched.
     assert_eq!(at(&plain, "nodes/node-2/kubelet.log"), "2023-07-19T18:13:26.969181Z");
     assert_eq!(at(&berlin, "nodes/node-2/kubelet.log"), "2023-07-19T16:13:26.969181Z");
@@ -317,7 +305,7 @@ fn tz_fixed_offset_for_all_sources() {
         &lines(&["E0818 10:47:26.969181 3814777 kubelet.go:1852] skipping pod synchronization - PLEG is not healthy: pleg was last seen active 3m16.537604119s ago; threshold is 3m0s"]),
     );
     no_mtime(d, "kubelet.log");
-    let (v, _) = run_json(&["--tz", "+08:00", s(d)]);
+    let v = analyze_json(&["--tz", "+08:00", s(d)]);
     let k = input(&v, "kubelet.log");
     assert_eq!(
         basis(k),
@@ -359,7 +347,7 @@ fn cri_partial_chunks_join_into_one_klog_record() {
             "2023-03-01T01:06:02.100000000Z stderr F W0301 01:06:02.099000       1 request.go:627] Throttling request took 101.029465ms, request: GET:https://104.197.205.46/api/v1/namespaces/default/replicationcontrollers/hostname",
         ]),
     );
-    let (v, _) = run_json(&[s(d)]);
+    let v = analyze_json(&[s(d)]);
     let i = input(&v, &split);
     assert_eq!(i["format"], "cri>klog");
     assert_eq!((i["lines"].as_u64(), i["skipped"].as_u64()), (Some(5), Some(0)));
@@ -409,7 +397,7 @@ fn cri_line_over_16k_split_by_containerd_is_one_record() {
     ls.push("2023-03-01T01:06:02.100000000Z stderr F W0301 01:06:02.099000       1 request.go:627] Throttling request took 101.029465ms, request: GET:https://104.197.205.46/api/v1/namespaces/default/replicationcontrollers/hostname".into());
     let rel = format!("{POD_DIR}/2.log");
     write(d, &rel, &lines(&ls.iter().map(String::as_str).collect::<Vec<_>>()));
-    let (v, _) = run_json(&[s(d)]);
+    let v = analyze_json(&[s(d)]);
     let i = input(&v, &rel);
     assert_eq!(i["format"], "cri>klog");
     assert_eq!((i["lines"].as_u64(), i["skipped"].as_u64()), (Some(4), Some(0)));
@@ -447,7 +435,7 @@ fn journald_reboot_marker_becomes_a_reboot_row() {
         ]),
     );
     no_mtime(d, "node-2/kubelet.log");
-    let (v, _) = run_json(&["--year", "2023", s(d)]);
+    let v = analyze_json(&["--year", "2023", s(d)]);
     let i = input(&v, "node-2/kubelet.log");
     assert_eq!(
         (i["lines"].as_u64(), i["parsed"].as_u64(), i["skipped"].as_u64()),
@@ -502,7 +490,7 @@ fn dmesg_is_placed_through_kern_log_boot_stamps_of_the_same_node() {
     ] {
         no_mtime(d, f);
     }
-    let (v, _) = run_json(&["--year", "2023", s(d)]);
+    let v = analyze_json(&["--year", "2023", s(d)]);
     let k = input(&v, "node-2/dmesg.txt");
     assert_eq!(k["format"], "dmesg");
     assert_eq!(k["node"], "node-2");
@@ -553,7 +541,7 @@ fn dmesg_without_kernel_lines_is_placed_from_mtime_and_marked_uncertain() {
     let f = fs::File::options().write(true).open(d.join("dmesg.txt")).unwrap();
     f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_678_702_000))
         .unwrap();
-    let (v, _) = run_json(&[s(d)]);
+    let v = analyze_json(&[s(d)]);
     assert_eq!(
         basis(input(&v, "dmesg.txt")),
         "time since boot (2 lines): boot at ~2023-03-13T08:03:20Z estimated from the file mtime (uncertain)"
@@ -582,7 +570,7 @@ fn journal_json_and_export_are_placed_at_realtime_microseconds() {
         "node-2/journal.export",
         "__CURSOR=s=6f1c;i=2a5\n__REALTIME_TIMESTAMP=1678702020000002\n__MONOTONIC_TIMESTAMP=7063247407\n_BOOT_ID=0a1b2c3d4e5f60718293a4b5c6d7e8f9\n_TRANSPORT=stdout\nPRIORITY=4\n_HOSTNAME=node-2\nSYSLOG_IDENTIFIER=etcd\n_COMM=etcd\n_PID=13993\nMESSAGE=read-only range request \"key:\\\"/registry/services/endpoints/kube-system/kube-controller-manager\\\" \" with result \"range_response_count:1 size:464\" took too long (468.584252ms) to execute\n\n",
     );
-    let (v, _) = run_json(&[s(d)]);
+    let v = analyze_json(&[s(d)]);
     let j = input(&v, "node-2/journal.json");
     assert!(
         j["format"].as_str().unwrap().starts_with("journal-json"),
@@ -670,7 +658,7 @@ fn since_until_on_a_multi_file_bundle() {
     ]);
     fs::write(&f, gz(&t)).unwrap();
 
-    let (all, _) = run_json(&[s(&f)]);
+    let all = analyze_json(&[s(&f)]);
     assert_eq!(rows(&all).len(), 5);
     let pleg_row = rows(&all)
         .iter()
@@ -684,7 +672,7 @@ fn since_until_on_a_multi_file_bundle() {
         ("2023-03-13 10:04", "2023-03-13T10:15:00Z"),
         ("2023-03-13T12:04:00+02:00", "2023-03-13T11:15:00+01:00"),
     ] {
-        let (v, _) = run_json(&["--since", since, "--until", until, s(&f)]);
+        let v = analyze_json(&["--since", since, "--until", until, s(&f)]);
         let got: Vec<(&str, &str)> = rows(&v)
             .iter()
             .map(|r| (r["source"]["path"].as_str().unwrap(), r["at"].as_str().unwrap()))
@@ -708,10 +696,10 @@ fn since_until_on_a_multi_file_bundle() {
             .contains("year 2023 from full-dated sources of the same node"));
     }
     // A window with nothing in it: an empty timeline, not an error.
-    let (v, _) = run_json(&["--since", "2023-03-14", s(&f)]);
+    let v = analyze_json(&["--since", "2023-03-14", s(&f)]);
     assert!(rows(&v).is_empty());
     // Only --until.
-    let (v, _) = run_json(&["--until", "2023-03-13T09:59:59Z", s(&f)]);
+    let v = analyze_json(&["--until", "2023-03-13T09:59:59Z", s(&f)]);
     assert_eq!(rows(&v).len(), 1);
     assert_eq!(rows(&v)[0]["at"], "2023-03-13T09:50:00.343817675Z");
     // A malformed bound is a usage error.
@@ -774,7 +762,7 @@ fn reversed_journal_and_out_of_order_lines_around_new_year() {
     );
     no_mtime(d, "reversed.log");
     no_mtime(d, "ooo.log");
-    let (v, _) = run_json(&["--year", "2023", s(d)]);
+    let v = analyze_json(&["--year", "2023", s(d)]);
     // --year is the year of the first line; a reversed journal steps back a year over New Year.
     assert_eq!(row(&v, "reversed.log", 1)["at"], "2023-01-01T00:00:02Z");
     assert_eq!(row(&v, "reversed.log", 2)["at"], "2022-12-31T23:59:58Z");
@@ -803,7 +791,7 @@ fn k3s_journal_takes_the_year_of_its_own_zap_lines() {
             "feb 16 12:45:48 mnode2 k3s[10737]: E0216 12:45:48.080925   10737 kubelet.go:2055] \"Skipping pod synchronization\" err=\"PLEG is not healthy: pleg was last seen active 2h33m12.704970756s ago; threshold is 3m0s\"",
         ]),
     );
-    let (v, _) = run_json(&[s(d)]);
+    let v = analyze_json(&[s(d)]);
     assert_eq!(row(&v, "k3s.log", 1)["at"], "2021-02-16T11:45:47.948Z");
     assert_eq!(row(&v, "k3s.log", 2)["at"], "2021-02-16T12:45:48.080925Z");
     assert!(basis(input(&v, "k3s.log")).contains("year 2021 from dated lines of the same file"));
@@ -825,7 +813,7 @@ fn cri_partial_chunks_join_per_stream_and_at_end_of_file() {
             "2023-08-18T10:47:26.000000000Z stderr P E0818 10:47:26.000000       1 kubelet.go:2055] \"Skipping pod synchronization\" err=\"PLEG is not healthy\"",
         ]),
     );
-    let (v, _) = run_json(&[s(d)]);
+    let v = analyze_json(&[s(d)]);
     let err = row(&v, "0.log", 2);
     assert_eq!(err["severity"], "error");
     assert_eq!(msg(err), "probe failed: connection refused");

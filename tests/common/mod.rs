@@ -3,7 +3,7 @@
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// A bundle of `corpus/`.
 #[allow(dead_code)]
@@ -29,18 +29,21 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// `postmortem analyze --format json --quiet ARGS…`: the report, after checking the run succeeded.
 #[allow(dead_code)]
 pub fn analyze_json<S: AsRef<OsStr>>(args: &[S]) -> Value {
+    analyze_json_output(args).0
+}
+
+/// [`analyze_json`] with the process output (for its standard error); the run must succeed without a panic.
+#[allow(dead_code)]
+pub fn analyze_json_output<S: AsRef<OsStr>>(args: &[S]) -> (Value, Output) {
     let out = Command::new(env!("CARGO_BIN_EXE_postmortem"))
         .args(["analyze", "--format", "json", "--quiet"])
         .args(args)
         .output()
         .expect("binary runs");
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "panic: {err}");
+    assert!(out.status.success(), "exit {:?}, stderr: {err}", out.status);
+    (serde_json::from_slice(&out.stdout).expect("valid JSON"), out)
 }
 
 /// The input of the report with this path.
